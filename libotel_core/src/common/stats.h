@@ -1,0 +1,65 @@
+/* Per-provider counters behind otel_tracer_provider_get_stats(). Counters
+ * are sharded by thread so that spans started on different cores never
+ * contend on one cache line; a read sums the shards. The last error sits
+ * under a mutex. */
+#ifndef OTEL_COMMON_STATS_H
+#define OTEL_COMMON_STATS_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "common/clock.h"
+#include "otel/trace.h"
+
+#define OTEL__STATS_SHARDS 8
+
+typedef struct otel__stats_shard {
+    _Alignas(64) _Atomic uint64_t v[OTEL_STAT__COUNT];
+} otel__stats_shard;
+
+typedef struct otel__stats {
+    otel__stats_shard shard[OTEL__STATS_SHARDS];
+    pthread_mutex_t lock; /* guards last_error */
+    char last_error[256];
+} otel__stats;
+
+void otel__stats_init(otel__stats *s);
+void otel__stats_destroy(otel__stats *s);
+/* Sums the shards (timestamps: the latest). */
+uint64_t otel__stats_get(const otel__stats *s, otel_stat which);
+/* Records an export error message (no secrets) and its time. NULL s is fine. */
+void otel__stats_set_error(otel__stats *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Copies the last error; returns its full length. */
+size_t otel__stats_last_error(const otel__stats *s, char *buf, size_t cap);
+
+/* This thread's shard index. */
+extern OTEL__TLS unsigned otel__stats_tls_shard;
+unsigned otel__stats_assign_shard(void);
+
+static inline unsigned otel__stats_shard_index(void) {
+    unsigned i = otel__stats_tls_shard;
+    return i ? i - 1 : otel__stats_assign_shard();
+}
+
+static inline void otel__stats_add(otel__stats *s, otel_stat which, uint64_t n) {
+    if (s)
+        atomic_fetch_add_explicit(&s->shard[otel__stats_shard_index()].v[which], n,
+                                  memory_order_relaxed);
+}
+/* Gauges go up and down on any shard; the sum is the value. */
+static inline void otel__stats_sub(otel__stats *s, otel_stat which, uint64_t n) {
+    if (s)
+        atomic_fetch_sub_explicit(&s->shard[otel__stats_shard_index()].v[which], n,
+                                  memory_order_relaxed);
+}
+/* Timestamps live in shard 0. */
+static inline void otel__stats_set(otel__stats *s, otel_stat which, uint64_t n) {
+    if (s) atomic_store_explicit(&s->shard[0].v[which], n, memory_order_relaxed);
+}
+
+#endif
