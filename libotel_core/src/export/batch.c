@@ -16,6 +16,8 @@
 void otel__count_export(otel__stats *st, int result, size_t n);
 int otel__exporter_claim(otel_exporter *e);
 
+enum { AWAKE = 0, SLEEP_TIMED = 1, SLEEP_IDLE = 2 };
+
 typedef struct cell {
     _Atomic size_t seq;
     otel_span *span;
@@ -171,14 +173,25 @@ static void *worker_main(void *arg) {
             continue;
         }
         if (!buf && b->stop) break;
-        if (now >= next_timer) next_timer = now + (uint64_t)b->delay_ms * 1000000ull;
-        atomic_store(&b->worker_sleeping, 1);
-        if (ring_size(b) >= b->batch_size) {
+        /* empty: sleep until a span arrives (no idle wake-ups); otherwise
+         * until the timer, or until a full batch is waiting */
+        int idle = size == 0;
+        if (!idle && now >= next_timer) next_timer = now + (uint64_t)b->delay_ms * 1000000ull;
+        atomic_store(&b->worker_sleeping, idle ? SLEEP_IDLE : SLEEP_TIMED);
+        size_t again = ring_size(b);
+        if (again >= b->batch_size || (idle && again)) {
             atomic_store(&b->worker_sleeping, 0);
+            if (idle) next_timer = otel__clock_mono_ns() + (uint64_t)b->delay_ms * 1000000ull;
             continue;
         }
-        struct timespec ts = otel__timespec_of(next_timer);
-        pthread_cond_timedwait(&b->wake, &b->lock, &ts);
+        if (idle) {
+            pthread_cond_wait(&b->wake, &b->lock);
+            /* the timer starts with the first span of a batch */
+            next_timer = otel__clock_mono_ns() + (uint64_t)b->delay_ms * 1000000ull;
+        } else {
+            struct timespec ts = otel__timespec_of(next_timer);
+            pthread_cond_timedwait(&b->wake, &b->lock, &ts);
+        }
         atomic_store(&b->worker_sleeping, 0);
     }
     b->exited = 1;
@@ -263,8 +276,8 @@ static void batch_on_end(otel_processor *p, otel_span *s) {
     otel__stats *st = atomic_load_explicit(&b->stats, memory_order_relaxed);
     otel__stats_add(st, OTEL_STAT_SPANS_QUEUED, 1);
     otel__stats_add(st, OTEL_STAT_QUEUE_BYTES, s->queued_bytes);
-    if (atomic_load_explicit(&b->worker_sleeping, memory_order_relaxed) &&
-        ring_size(b) >= b->batch_size) {
+    int sleeping = atomic_load_explicit(&b->worker_sleeping, memory_order_relaxed);
+    if (sleeping == SLEEP_IDLE || (sleeping == SLEEP_TIMED && ring_size(b) >= b->batch_size)) {
         pthread_mutex_lock(&b->lock);
         pthread_cond_signal(&b->wake);
         pthread_mutex_unlock(&b->lock);
