@@ -1,0 +1,44 @@
+# The user contract: `make demo` and `make test` (see README.md).
+# Each installs what is missing, builds with CMake, and runs.
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+JOBS       ?= 2
+CMAKE_FLAGS = $(if $(filter true,$(CI)),-DOTEL_WERROR=ON,)
+
+.PHONY: all deps build build-asan demo test test-unit test-asan test-extra bench fuzz install abi-baseline clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DOTEL_SANITIZE=ON -DOTEL_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD_ASAN) -j $(JOBS)
+
+demo: build
+	@scripts/demo.sh $(BUILD)
+
+test: build build-asan
+	@scripts/run-tests.sh $(BUILD) $(BUILD_ASAN)
+
+bench: build
+	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
+	@if [ -x bench/run_extra.sh ]; then BUILD_DIR=$(BUILD) bench/run_extra.sh; fi
+
+fuzz: deps
+	@if [ -x tests/fuzz/run.sh ]; then tests/fuzz/run.sh; else echo "no fuzz targets yet"; fi
+
+install: build
+	@cmake --install $(BUILD)
+
+abi-baseline: build
+	@abidw --out-file tests/abi/libotel_core.abi $(BUILD)/libotel_core.so.1
+	@echo "wrote tests/abi/libotel_core.abi"
+
+clean:
+	@rm -rf $(BUILD) $(BUILD_ASAN)
