@@ -219,9 +219,7 @@ OTEL_API otel_status otel_processor_set_free_fn(otel_processor *p, otel_user_dat
 
 /* ---- from the environment ---- */
 
-/* Provided by the OTLP module. */
-otel_status otel__otlp_exporter_from_env(otel_exporter **out, const otel_options *opts)
-    __attribute__((weak));
+#include "export/otlp_exporter.h"
 
 otel_status otel__default_processor(otel_processor **out, const otel_options *opts) {
     static const char *const names[] = {"otlp", "console", "none", NULL};
@@ -234,10 +232,6 @@ otel_status otel__default_processor(otel_processor **out, const otel_options *op
         st = otel_exporter_console_new(&e, -1);
         if (st == OTEL_OK) st = otel_processor_simple_new(out, e);
     } else {
-        if (!otel__otlp_exporter_from_env) {
-            OTEL_LOG_W("the OTLP exporter is not built in; spans are not exported");
-            return OTEL_OK;
-        }
         st = otel__otlp_exporter_from_env(&e, opts);
         if (st == OTEL_OK) st = otel_processor_batch_new(out, e, opts);
     }
