@@ -193,6 +193,16 @@ OTEL_API otel_tracer_provider *otel_tracer_provider_retain(otel_tracer_provider 
 OTEL_API void otel_tracer_provider_release(otel_tracer_provider *tp) {
     if (!tp || atomic_fetch_sub_explicit(&tp->user_refs, 1, memory_order_acq_rel) != 1) return;
     if (!atomic_load(&tp->shut_down)) otel_tracer_provider_shutdown(tp, tp->shutdown_timeout_ms);
+    /* Let go of the processors now, not when the last span goes: an
+     * exporter that keeps spans (in-memory) would otherwise keep the
+     * provider alive through them, and the provider the exporter. Spans
+     * that end later see shut_down and never touch the processors. */
+    size_t n = tp->n_processors;
+    tp->n_processors = 0;
+    for (size_t i = 0; i < n; i++) {
+        otel_processor_release(tp->processors[i]);
+        tp->processors[i] = NULL;
+    }
     /* this thread's cached credit on tp goes back too, so tp can go now */
     if (tls_refs.tp == tp) refs_flush(&tls_refs);
     refs_sub(tp, 1);

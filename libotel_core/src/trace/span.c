@@ -674,8 +674,9 @@ OTEL_API void otel_span_end_at(otel_span *s, uint64_t end_ns) {
         return;
     }
     otel__span_unlock(s);
+    int live = !atomic_load_explicit(&tp->shut_down, memory_order_acquire);
     /* OnEnding: the span is still writable for redaction */
-    if (tp->any_on_ending)
+    if (live && tp->any_on_ending)
         for (size_t i = 0; i < tp->n_processors; i++) {
             otel_processor *p = tp->processors[i];
             if (p->vt->on_ending) p->vt->on_ending(p, s);
@@ -691,7 +692,7 @@ OTEL_API void otel_span_end_at(otel_span *s, uint64_t end_ns) {
     if (s->end_ns < s->start_ns) s->end_ns = s->start_ns;
     otel__span_unlock(s);
     otel__stats_add(&tp->stats, OTEL_STAT_SPANS_ENDED, 1);
-    if (atomic_load_explicit(&tp->shut_down, memory_order_relaxed)) {
+    if (!live || atomic_load_explicit(&tp->shut_down, memory_order_acquire)) {
         otel__stats_add(&tp->stats, OTEL_STAT_DROPPED_SHUTDOWN, 1);
     } else {
         for (size_t i = 0; i < tp->n_processors; i++) {
