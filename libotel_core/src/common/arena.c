@@ -13,13 +13,6 @@ struct otel__arena_block {
 
 #define OTEL__ARENA_MIN_BLOCK 1024
 
-void otel__arena_init(otel__arena *a, void *buf, size_t cap) {
-    a->cur = buf;
-    a->left = buf ? cap : 0;
-    a->total = 0;
-    a->blocks = NULL;
-}
-
 void *otel__arena_alloc_slow(otel__arena *a, size_t n) {
     /* inline buffers are 8-aligned by their owners, so cur stays aligned */
     {
@@ -42,7 +35,7 @@ void *otel__arena_alloc_slow(otel__arena *a, size_t n) {
     return p;
 }
 
-void otel__arena_free(otel__arena *a) {
+void otel__arena_free_blocks(otel__arena *a) {
     otel__arena_block *b = a->blocks;
     while (b) {
         otel__arena_block *next = b->next;

@@ -17,7 +17,12 @@ typedef struct otel__arena {
 } otel__arena;
 
 /* Starts an arena on `buf` (may be NULL with cap 0). */
-void otel__arena_init(otel__arena *a, void *buf, size_t cap);
+static inline void otel__arena_init(otel__arena *a, void *buf, size_t cap) {
+    a->cur = buf;
+    a->left = buf ? cap : 0;
+    a->total = 0;
+    a->blocks = NULL;
+}
 /* Slow path: a new block. */
 void *otel__arena_alloc_slow(otel__arena *a, size_t n);
 
@@ -41,6 +46,9 @@ static inline char *otel__arena_strndup(otel__arena *a, const char *s, size_t le
     return p;
 }
 /* Frees the heap blocks; the inline buffer is the owner's. */
-void otel__arena_free(otel__arena *a);
+void otel__arena_free_blocks(otel__arena *a);
+static inline void otel__arena_free(otel__arena *a) {
+    if (a->blocks) otel__arena_free_blocks(a);
+}
 
 #endif

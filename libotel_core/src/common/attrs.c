@@ -10,7 +10,7 @@
  * long-lived span cannot grow memory without bound. */
 #define OTEL__OWNER_BYTES_CAP (16u << 20)
 
-int otel__attr_valid(const otel_attr *a) {
+static inline int attr_valid(const otel_attr *a) {
     if (!a || !a->key || a->key_len == 0) return 0;
     switch (a->type) {
     case OTEL_VALUE_STRING:
@@ -29,13 +29,14 @@ int otel__attr_valid(const otel_attr *a) {
     }
 }
 
+int otel__attr_valid(const otel_attr *a) { return attr_valid(a); }
+
 /* Copies a string, truncated to the length limit at a character boundary and
  * with invalid UTF-8 replaced by U+FFFD (OTLP receivers reject invalid UTF-8
  * and would drop the whole batch). */
 static const char *copy_str(otel__arena *arena, const char *s, size_t len, size_t limit,
                             size_t *out_len, otel__stats *st) {
-    size_t valid = otel__utf8_valid_prefix(s, len);
-    if (valid == len) {
+    if (otel__utf8_valid_inline(s, len)) {
         size_t n = len <= limit ? len : otel__utf8_truncate(s, len, limit);
         if (n < len) otel__stats_add(st, OTEL_STAT_TRUNCATED_VALUES, 1);
         *out_len = n;
@@ -64,8 +65,23 @@ static const char *copy_str(otel__arena *arena, const char *s, size_t len, size_
 }
 
 /* Copies the value of `src` into `dst` (key already set). Returns 0 on OOM. */
-static int copy_value(otel_attr *dst, const otel_attr *src, otel__arena *arena, size_t limit,
-                      otel__stats *st) {
+static inline int copy_value(otel_attr *dst, const otel_attr *src, otel__arena *arena,
+                             size_t limit, otel__stats *st) {
+    switch (src->type) {
+    case OTEL_VALUE_BOOL:
+    case OTEL_VALUE_INT64:
+    case OTEL_VALUE_DOUBLE:
+        /* scalars: the caller's record already holds just the value */
+        dst->type = src->type;
+        dst->bool_value = src->type == OTEL_VALUE_BOOL ? !!src->bool_value : 0;
+        dst->int_value = src->type == OTEL_VALUE_INT64 ? src->int_value : 0;
+        dst->double_value = src->type == OTEL_VALUE_DOUBLE ? src->double_value : 0;
+        dst->ptr = NULL;
+        dst->len = 0;
+        return 1;
+    default:
+        break;
+    }
     dst->type = src->type;
     dst->bool_value = 0;
     dst->int_value = 0;
@@ -81,15 +97,6 @@ static int copy_value(otel_attr *dst, const otel_attr *src, otel__arena *arena, 
         dst->len = n;
         return 1;
     }
-    case OTEL_VALUE_BOOL:
-        dst->bool_value = src->bool_value ? 1 : 0;
-        return 1;
-    case OTEL_VALUE_INT64:
-        dst->int_value = src->int_value;
-        return 1;
-    case OTEL_VALUE_DOUBLE:
-        dst->double_value = src->double_value;
-        return 1;
     case OTEL_VALUE_STRING_ARRAY: {
         const otel_str *in = src->ptr;
         otel_str *out = otel__arena_alloc(arena, sizeof *out * (src->len ? src->len : 1));
@@ -136,13 +143,43 @@ const otel_attr *otel__attrs_find(const otel__attrs *list, const char *key, size
     return NULL;
 }
 
+/* Stores the value of `src` into `dst` (key already set). Scalars and short
+ * valid strings within the limit are handled here without a call; the rest
+ * goes through copy_value. Returns 0 on OOM. */
+static inline __attribute__((always_inline)) int store_value(otel_attr *dst, const otel_attr *src,
+                                                            otel__arena *arena, size_t limit,
+                                                            otel__stats *st) {
+    switch (src->type) {
+    case OTEL_VALUE_BOOL:
+        *dst = (otel_attr){dst->key, dst->key_len, OTEL_VALUE_BOOL, !!src->bool_value, 0, 0, NULL, 0};
+        return 1;
+    case OTEL_VALUE_INT64:
+        *dst = (otel_attr){dst->key, dst->key_len, OTEL_VALUE_INT64, 0, src->int_value, 0, NULL, 0};
+        return 1;
+    case OTEL_VALUE_DOUBLE:
+        *dst = (otel_attr){dst->key, dst->key_len, OTEL_VALUE_DOUBLE, 0, 0, src->double_value, NULL, 0};
+        return 1;
+    case OTEL_VALUE_STRING:
+        if (src->len <= limit && src->ptr && otel__utf8_valid_inline(src->ptr, src->len)) {
+            char *p = otel__arena_strndup(arena, src->ptr, src->len);
+            if (!p) return 0;
+            *dst = (otel_attr){dst->key, dst->key_len, OTEL_VALUE_STRING, 0, 0, 0, p, src->len};
+            return 1;
+        }
+        break;
+    default:
+        break;
+    }
+    return copy_value(dst, src, arena, limit, st);
+}
+
 int otel__attrs_set(otel__attrs *list, otel__arena *arena, const otel_attr *a,
                     const otel__limits_attr *lim, otel__stats *st) {
-    if (!otel__attr_valid(a) || !otel__utf8_valid(a->key, a->key_len)) {
+    if (!attr_valid(a) || !otel__utf8_valid_inline(a->key, a->key_len)) {
         otel__stats_add(st, OTEL_STAT_INVALID_INPUT, 1);
         return 0;
     }
-    if (arena->total > OTEL__OWNER_BYTES_CAP) {
+    if (__builtin_expect(arena->total > OTEL__OWNER_BYTES_CAP, 0)) {
         list->dropped++;
         otel__stats_add(st, OTEL_STAT_DROPPED_ATTRIBUTES, 1);
         return 0;
@@ -152,7 +189,7 @@ int otel__attrs_set(otel__attrs *list, otel__arena *arena, const otel_attr *a,
     if (slot) {
         /* replace in place; the old value's bytes stay in the arena */
         otel_attr tmp = *slot;
-        if (!copy_value(&tmp, a, arena, limit, st)) return 0;
+        if (!store_value(&tmp, a, arena, limit, st)) return 0;
         *slot = tmp;
         return 1;
     }
@@ -161,7 +198,7 @@ int otel__attrs_set(otel__attrs *list, otel__arena *arena, const otel_attr *a,
         otel__stats_add(st, OTEL_STAT_DROPPED_ATTRIBUTES, 1);
         return 0;
     }
-    if (list->count == list->cap) {
+    if (__builtin_expect(list->count == list->cap, 0)) {
         uint32_t ncap = list->cap ? list->cap * 2 : 8;
         if (lim && ncap > lim->count) ncap = lim->count;
         otel_attr *items = otel__arena_alloc(arena, sizeof *items * ncap);
@@ -174,7 +211,7 @@ int otel__attrs_set(otel__attrs *list, otel__arena *arena, const otel_attr *a,
     dst->key = otel__arena_strndup(arena, a->key, a->key_len);
     if (!dst->key) return 0;
     dst->key_len = a->key_len;
-    if (!copy_value(dst, a, arena, limit, st)) return 0;
+    if (!store_value(dst, a, arena, limit, st)) return 0;
     list->count++;
     return 1;
 }

@@ -1,5 +1,7 @@
-/* Per-thread PRNG (xoshiro256**, public-domain algorithm by Blackman and
- * Vigna, written here from its description). */
+/* Per-thread PRNG: wyrand (Wang Yi's public-domain generator, written here
+ * from its description): one 64x64->128 multiply per output, which matters
+ * because every span needs two or three outputs. Seeded from getrandom per
+ * thread and again after fork, so a child never repeats its parent's ids. */
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/random.h>
@@ -12,30 +14,18 @@
 static _Atomic uint32_t fork_generation = 1;
 
 typedef struct rng {
-    uint64_t s[4];
+    uint64_t state;
     uint32_t generation; /* 0: not seeded */
 } rng;
 
 static OTEL__TLS rng tls_rng;
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t splitmix(uint64_t *x) {
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 static void seed(rng *r, uint32_t gen) {
-    uint64_t s[4] = {0, 0, 0, 0};
-    if (getrandom(s, sizeof s, GRND_NONBLOCK) != (ssize_t)sizeof s) {
-        /* no entropy yet (early boot): mix time, pid and the address of the state */
-        uint64_t x = otel__clock_real_ns() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)r;
-        for (int i = 0; i < 4; i++) s[i] = splitmix(&x);
-    }
-    if (!(s[0] | s[1] | s[2] | s[3])) s[0] = 1;
-    memcpy(r->s, s, sizeof s);
+    uint64_t s = 0;
+    if (getrandom(&s, sizeof s, GRND_NONBLOCK) != (ssize_t)sizeof s)
+        /* no entropy yet (early boot): time, pid and the state's address */
+        s = otel__clock_real_ns() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)r;
+    r->state = s;
     r->generation = gen;
 }
 
@@ -47,16 +37,9 @@ static inline rng *get_rng(void) {
 }
 
 static inline uint64_t next(rng *r) {
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
+    r->state += 0xa0761d6478bd642full;
+    __uint128_t m = (__uint128_t)r->state * (r->state ^ 0xe7037ed1a0b428dbull);
+    return (uint64_t)(m >> 64) ^ (uint64_t)m;
 }
 
 uint64_t otel__rand64(void) { return next(get_rng()); }

@@ -7,12 +7,50 @@
 #include "common/stats.h"
 
 OTEL__TLS unsigned otel__stats_tls_shard;
-static _Atomic unsigned next_shard;
+
+/* Bit i set: shard i is owned by a live thread. The last shard is shared. */
+#define OWNABLE (OTEL__STATS_SHARDS - 1)
+static _Atomic uint32_t owned_mask;
+static pthread_key_t shard_key;
+static pthread_once_t shard_once = PTHREAD_ONCE_INIT;
+
+/* A thread that exits gives its shard back; the counts stay in it (they are
+ * sums), so the next owner simply goes on adding. */
+static void shard_release(void *p) {
+    unsigned t = (unsigned)(uintptr_t)p;
+    if (t & OTEL__STATS_OWNED)
+        atomic_fetch_and(&owned_mask, ~(1u << ((t & ~OTEL__STATS_OWNED) - 1)));
+    otel__stats_tls_shard = 0;
+}
+
+/* After fork only the forking thread lives: the other owners are gone. */
+static void shard_fork_child(void) {
+    unsigned t = otel__stats_tls_shard;
+    atomic_store(&owned_mask,
+                 t & OTEL__STATS_OWNED ? 1u << ((t & ~OTEL__STATS_OWNED) - 1) : 0u);
+}
+
+static void shard_init(void) {
+    pthread_key_create(&shard_key, shard_release);
+    pthread_atfork(NULL, NULL, shard_fork_child);
+}
 
 unsigned otel__stats_assign_shard(void) {
-    unsigned i = atomic_fetch_add(&next_shard, 1) % OTEL__STATS_SHARDS;
-    otel__stats_tls_shard = i + 1;
-    return i;
+    pthread_once(&shard_once, shard_init);
+    unsigned t = OTEL__STATS_SHARDS; /* the shared shard, as index + 1 */
+    uint32_t m = atomic_load(&owned_mask);
+    for (;;) {
+        int i = 0;
+        while (i < OWNABLE && (m & (1u << i))) i++;
+        if (i == OWNABLE) break;
+        if (atomic_compare_exchange_weak(&owned_mask, &m, m | (1u << i))) {
+            t = (unsigned)(i + 1) | OTEL__STATS_OWNED;
+            break;
+        }
+    }
+    otel__stats_tls_shard = t;
+    pthread_setspecific(shard_key, (void *)(uintptr_t)t);
+    return t;
 }
 
 void otel__stats_init(otel__stats *s) {

@@ -37,25 +37,32 @@ void otel__stats_set_error(otel__stats *s, const char *fmt, ...)
 /* Copies the last error; returns its full length. */
 size_t otel__stats_last_error(const otel__stats *s, char *buf, size_t cap);
 
-/* This thread's shard index. */
+/* This thread's shard as index + 1 (0: not assigned yet). The first threads
+ * each own a shard alone (OTEL__STATS_OWNED set): only they write it, so an
+ * increment is a plain load and store, no locked instruction. Later threads
+ * share the last shard with atomic adds. */
+#define OTEL__STATS_OWNED 0x80000000u
 extern OTEL__TLS unsigned otel__stats_tls_shard;
 unsigned otel__stats_assign_shard(void);
 
-static inline unsigned otel__stats_shard_index(void) {
-    unsigned i = otel__stats_tls_shard;
-    return i ? i - 1 : otel__stats_assign_shard();
+static inline void otel__stats_bump(otel__stats *s, otel_stat which, uint64_t n) {
+    unsigned t = otel__stats_tls_shard;
+    if (__builtin_expect(!t, 0)) t = otel__stats_assign_shard();
+    _Atomic uint64_t *c = &s->shard[(t & ~OTEL__STATS_OWNED) - 1].v[which];
+    if (t & OTEL__STATS_OWNED)
+        atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+                              memory_order_relaxed);
+    else
+        atomic_fetch_add_explicit(c, n, memory_order_relaxed);
 }
 
 static inline void otel__stats_add(otel__stats *s, otel_stat which, uint64_t n) {
-    if (s)
-        atomic_fetch_add_explicit(&s->shard[otel__stats_shard_index()].v[which], n,
-                                  memory_order_relaxed);
+    if (s) otel__stats_bump(s, which, n);
 }
-/* Gauges go up and down on any shard; the sum is the value. */
+/* Gauges go up and down on any shard (unsigned wrap-around); the sum is the
+ * value. */
 static inline void otel__stats_sub(otel__stats *s, otel_stat which, uint64_t n) {
-    if (s)
-        atomic_fetch_sub_explicit(&s->shard[otel__stats_shard_index()].v[which], n,
-                                  memory_order_relaxed);
+    if (s) otel__stats_bump(s, which, (uint64_t)0 - n);
 }
 /* Timestamps live in shard 0. */
 static inline void otel__stats_set(otel__stats *s, otel_stat which, uint64_t n) {

@@ -9,6 +9,25 @@
 size_t otel__utf8_valid_prefix(const char *s, size_t len);
 /* 1 if all of s[0..len) is valid UTF-8. */
 int otel__utf8_valid(const char *s, size_t len);
+
+/* The same, with short ASCII strings (keys, most values) decided inline:
+ * eight bytes per step, the tail as one overlapping word. */
+static inline int otel__utf8_valid_inline(const char *s, size_t len) {
+    if (len >= 8 && len <= 64) {
+        uint64_t acc = 0, w;
+        for (size_t i = 0; i + 8 <= len; i += 8) {
+            __builtin_memcpy(&w, s + i, 8);
+            acc |= w;
+        }
+        __builtin_memcpy(&w, s + len - 8, 8);
+        if (!((acc | w) & 0x8080808080808080ull)) return 1;
+    } else if (len < 8) {
+        unsigned b = 0;
+        for (size_t i = 0; i < len; i++) b |= (unsigned char)s[i];
+        if (!(b & 0x80)) return 1;
+    }
+    return otel__utf8_valid(s, len);
+}
 /* The largest n <= max such that s[0..n) ends on a UTF-8 character boundary. */
 size_t otel__utf8_truncate(const char *s, size_t len, size_t max);
 

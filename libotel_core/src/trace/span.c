@@ -200,7 +200,12 @@ OTEL_API otel_span *otel_span_retain(otel_span *s) {
 }
 
 OTEL_API void otel_span_release(otel_span *s) {
-    if (s && atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1) span_free(s);
+    if (!s) return;
+    /* The sole holder cannot race with a retain (that would need a second
+     * reference), so the common case skips the locked decrement. */
+    if (atomic_load_explicit(&s->refs, memory_order_acquire) == 1 ||
+        atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1)
+        span_free(s);
 }
 
 OTEL_API const otel_span_data *otel_span_data_retain(const otel_span_data *d) {
@@ -389,7 +394,7 @@ OTEL_API otel_span *otel_tracer_start_span(otel_tracer *t, const char *name, int
 
 /* Locks a span that records and has not ended; returns 0 (and counts) if the
  * call must be ignored. */
-static int begin_write(otel_span *s) {
+static inline __attribute__((always_inline)) int begin_write(otel_span *s) {
     if (!s || !s->recording) return 0;
     otel__span_lock(s);
     if (s->ended) {
@@ -407,7 +412,7 @@ OTEL_API void otel_span_set_attributes(otel_span *s, const otel_attr *attrs, siz
     otel__span_unlock(s);
 }
 
-static void set_one(otel_span *s, const otel_attr *a) {
+static inline __attribute__((always_inline)) void set_one(otel_span *s, const otel_attr *a) {
     if (!begin_write(s)) return;
     otel__attrs_set(&s->attrs, &s->arena, a, &s->provider->limits.attr, &s->provider->stats);
     otel__span_unlock(s);
