@@ -31,13 +31,22 @@ static inline int attr_valid(const otel_attr *a) {
 
 int otel__attr_valid(const otel_attr *a) { return attr_valid(a); }
 
-/* Copies a string, truncated to the length limit at a character boundary and
- * with invalid UTF-8 replaced by U+FFFD (OTLP receivers reject invalid UTF-8
- * and would drop the whole batch). */
+/* Bytes of the first `max_chars` characters of valid UTF-8 s[0..len): the
+ * specification counts the length limit in characters, not bytes. */
+static size_t utf8_prefix_chars(const char *s, size_t len, size_t max_chars) {
+    size_t i = 0;
+    for (; i < len && max_chars; max_chars--)
+        for (i++; i < len && ((unsigned char)s[i] & 0xC0) == 0x80; i++) {}
+    return i;
+}
+
+/* Copies a string, truncated to the length limit (characters) and with
+ * invalid UTF-8 replaced by U+FFFD (OTLP receivers reject invalid UTF-8 and
+ * would drop the whole batch). */
 static const char *copy_str(otel__arena *arena, const char *s, size_t len, size_t limit,
                             size_t *out_len, otel__stats *st) {
     if (otel__utf8_valid_inline(s, len)) {
-        size_t n = len <= limit ? len : otel__utf8_truncate(s, len, limit);
+        size_t n = len <= limit ? len : utf8_prefix_chars(s, len, limit);
         if (n < len) otel__stats_add(st, OTEL_STAT_TRUNCATED_VALUES, 1);
         *out_len = n;
         return otel__arena_strndup(arena, s, n);
@@ -57,7 +66,7 @@ static const char *copy_str(otel__arena *arena, const char *s, size_t len, size_
             i++;
         }
     }
-    size_t n = otel__utf8_truncate(buf, o, limit);
+    size_t n = utf8_prefix_chars(buf, o, limit);
     if (n < o) otel__stats_add(st, OTEL_STAT_TRUNCATED_VALUES, 1);
     buf[n] = '\0';
     *out_len = n;
