@@ -323,23 +323,18 @@ START_TEST(test_log_level_env_filters_messages) {
 }
 END_TEST
 
-int main(void) {
-    Suite *s = suite_create("options");
-    TCase *tc = tcase_create("options");
-    tcase_add_test(tc, test_options_set_rejects_unknown_names_and_null);
-    tcase_add_test(tc, test_options_get_code_over_environment);
-    tcase_add_test(tc, test_sdk_disabled_from_env_unless_code_overrides);
-    tcase_add_test(tc, test_sdk_disabled_boolean_rules);
-    tcase_add_test(tc, test_sdk_disabled_spans_still_propagate_parent);
-    tcase_add_test(tc, test_traces_sampler_every_name);
-    tcase_add_test(tc, test_traces_sampler_default_is_parentbased_always_on);
-    tcase_add_test(tc, test_traces_sampler_from_env_unless_code_overrides);
-    tcase_add_test(tc, test_invalid_sampler_settings_fall_back_with_message);
-    tcase_add_test(tc, test_invalid_numbers_fall_back_to_default_with_message);
-    tcase_add_test(tc, test_limit_from_env_unless_code_overrides);
-    tcase_add_test(tc, test_traces_exporter_console_prints_spans);
-    tcase_add_test(tc, test_traces_exporter_none_exports_nothing);
-    tcase_add_test(tc, test_log_level_env_filters_messages);
-    suite_add_tcase(s, tc);
-    return fx_run(s);
-}
+FX_MAIN("options", NULL, NULL,
+        test_options_set_rejects_unknown_names_and_null,
+        test_options_get_code_over_environment,
+        test_sdk_disabled_from_env_unless_code_overrides,
+        test_sdk_disabled_boolean_rules,
+        test_sdk_disabled_spans_still_propagate_parent,
+        test_traces_sampler_every_name,
+        test_traces_sampler_default_is_parentbased_always_on,
+        test_traces_sampler_from_env_unless_code_overrides,
+        test_invalid_sampler_settings_fall_back_with_message,
+        test_invalid_numbers_fall_back_to_default_with_message,
+        test_limit_from_env_unless_code_overrides,
+        test_traces_exporter_console_prints_spans,
+        test_traces_exporter_none_exports_nothing,
+        test_log_level_env_filters_messages)

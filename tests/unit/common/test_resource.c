@@ -250,20 +250,15 @@ START_TEST(test_provider_resource_code_wins_over_env) {
 }
 END_TEST
 
-int main(void) {
-    Suite *s = suite_create("resource");
-    TCase *tc = tcase_create("resource");
-    tcase_add_test(tc, test_resource_from_attributes_later_duplicate_wins);
-    tcase_add_test(tc, test_resource_bad_arguments_fail_with_message);
-    tcase_add_test(tc, test_resource_merge_updating_wins);
-    tcase_add_test(tc, test_resource_merge_schema_url_rules);
-    tcase_add_test(tc, test_resource_default_has_sdk_and_unknown_service);
-    tcase_add_test(tc, test_service_name_env_beats_resource_attributes);
-    tcase_add_test(tc, test_resource_attributes_env_percent_decoded);
-    tcase_add_test(tc, test_resource_attributes_decode_error_discards_whole_variable);
-    tcase_add_test(tc, test_resource_attributes_malformed_entry_discards_whole_variable);
-    tcase_add_test(tc, test_resource_refcounted_and_shared);
-    tcase_add_test(tc, test_provider_resource_code_wins_over_env);
-    suite_add_tcase(s, tc);
-    return fx_run(s);
-}
+FX_MAIN("resource", NULL, NULL,
+        test_resource_from_attributes_later_duplicate_wins,
+        test_resource_bad_arguments_fail_with_message,
+        test_resource_merge_updating_wins,
+        test_resource_merge_schema_url_rules,
+        test_resource_default_has_sdk_and_unknown_service,
+        test_service_name_env_beats_resource_attributes,
+        test_resource_attributes_env_percent_decoded,
+        test_resource_attributes_decode_error_discards_whole_variable,
+        test_resource_attributes_malformed_entry_discards_whole_variable,
+        test_resource_refcounted_and_shared,
+        test_provider_resource_code_wins_over_env)

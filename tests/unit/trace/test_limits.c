@@ -228,17 +228,12 @@ START_TEST(test_default_limits) {
 }
 END_TEST
 
-int main(void) {
-    Suite *s = suite_create("limits");
-    TCase *tc = tcase_create("limits");
-    tcase_add_test(tc, test_attribute_count_limit_drops_new_keys);
-    tcase_add_test(tc, test_zero_count_limits_keep_nothing);
-    tcase_add_test(tc, test_general_attribute_count_limit_and_specific_override);
-    tcase_add_test(tc, test_event_count_limit_keeps_the_first);
-    tcase_add_test(tc, test_link_count_limit_counts_links_at_start);
-    tcase_add_test(tc, test_value_length_limit_counts_characters);
-    tcase_add_test(tc, test_span_value_length_limit_overrides_general);
-    tcase_add_test(tc, test_default_limits);
-    suite_add_tcase(s, tc);
-    return fx_run(s);
-}
+FX_MAIN("limits", NULL, NULL,
+        test_attribute_count_limit_drops_new_keys,
+        test_zero_count_limits_keep_nothing,
+        test_general_attribute_count_limit_and_specific_override,
+        test_event_count_limit_keeps_the_first,
+        test_link_count_limit_counts_links_at_start,
+        test_value_length_limit_counts_characters,
+        test_span_value_length_limit_overrides_general,
+        test_default_limits)

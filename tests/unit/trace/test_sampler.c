@@ -456,22 +456,17 @@ START_TEST(test_builtin_ids_are_distinct) {
 }
 END_TEST
 
-int main(void) {
-    Suite *s = suite_create("sampler");
-    TCase *tc = tcase_create("sampler");
-    tcase_add_test(tc, test_always_on_and_off);
-    tcase_add_test(tc, test_ratio_rejects_bad_ratios);
-    tcase_add_test(tc, test_ratio_decides_on_low_56_bits_of_trace_id);
-    tcase_add_test(tc, test_ratio_distribution_within_six_sigma);
-    tcase_add_test(tc, test_higher_ratio_samples_a_superset);
-    tcase_add_test(tc, test_parentbased_routes_to_each_delegate);
-    tcase_add_test(tc, test_parentbased_default_delegates);
-    tcase_add_test(tc, test_custom_sampler_sees_inputs_and_adds_attributes);
-    tcase_add_test(tc, test_custom_sampler_decisions_and_trace_state);
-    tcase_add_test(tc, test_random_flag_on_roots);
-    tcase_add_test(tc, test_custom_id_generator_and_random_flag);
-    tcase_add_test(tc, test_all_zero_generated_ids_are_replaced);
-    tcase_add_test(tc, test_builtin_ids_are_distinct);
-    suite_add_tcase(s, tc);
-    return fx_run(s);
-}
+FX_MAIN("sampler", NULL, NULL,
+        test_always_on_and_off,
+        test_ratio_rejects_bad_ratios,
+        test_ratio_decides_on_low_56_bits_of_trace_id,
+        test_ratio_distribution_within_six_sigma,
+        test_higher_ratio_samples_a_superset,
+        test_parentbased_routes_to_each_delegate,
+        test_parentbased_default_delegates,
+        test_custom_sampler_sees_inputs_and_adds_attributes,
+        test_custom_sampler_decisions_and_trace_state,
+        test_random_flag_on_roots,
+        test_custom_id_generator_and_random_flag,
+        test_all_zero_generated_ids_are_replaced,
+        test_builtin_ids_are_distinct)

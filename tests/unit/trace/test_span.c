@@ -592,28 +592,22 @@ START_TEST(test_in_memory_exporter_reset) {
 }
 END_TEST
 
-int main(void) {
-    Suite *s = suite_create("span");
-    TCase *tc = tcase_create("span");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_set_attribute_every_type_one_at_a_time);
-    tcase_add_test(tc, test_set_attributes_in_bulk_and_at_start);
-    tcase_add_test(tc, test_set_attribute_again_replaces_value_and_type);
-    tcase_add_test(tc, test_invalid_attributes_ignored_and_counted);
-    tcase_add_test(tc, test_events_with_attributes_and_times_in_order);
-    tcase_add_test(tc, test_links_at_start_and_later_keep_order_and_state);
-    tcase_add_test(tc, test_record_exception_event);
-    tcase_add_test(tc, test_status_ok_is_final_and_description_only_for_error);
-    tcase_add_test(tc, test_update_name);
-    tcase_add_test(tc, test_kind_times_and_is_recording);
-    tcase_add_test(tc, test_span_context_and_parents);
-    tcase_add_test(tc, test_remote_parent_trace_state_and_flags);
-    tcase_add_test(tc, test_calls_after_end_are_ignored);
-    tcase_add_test(tc, test_unsampled_span_has_valid_context_and_records_nothing);
-    tcase_add_test(tc, test_scope_of_spans);
-    tcase_add_test(tc, test_invalid_utf8_and_empty_span_names);
-    tcase_add_test(tc, test_null_handles_never_crash);
-    tcase_add_test(tc, test_in_memory_exporter_reset);
-    suite_add_tcase(s, tc);
-    return fx_run(s);
-}
+FX_MAIN("span", setup, teardown,
+        test_set_attribute_every_type_one_at_a_time,
+        test_set_attributes_in_bulk_and_at_start,
+        test_set_attribute_again_replaces_value_and_type,
+        test_invalid_attributes_ignored_and_counted,
+        test_events_with_attributes_and_times_in_order,
+        test_links_at_start_and_later_keep_order_and_state,
+        test_record_exception_event,
+        test_status_ok_is_final_and_description_only_for_error,
+        test_update_name,
+        test_kind_times_and_is_recording,
+        test_span_context_and_parents,
+        test_remote_parent_trace_state_and_flags,
+        test_calls_after_end_are_ignored,
+        test_unsampled_span_has_valid_context_and_records_nothing,
+        test_scope_of_spans,
+        test_invalid_utf8_and_empty_span_names,
+        test_null_handles_never_crash,
+        test_in_memory_exporter_reset)

@@ -148,13 +148,25 @@ static inline void fx_sleep_ms(unsigned ms) {
     nanosleep(&ts, NULL);
 }
 
-/* Runs a suite in Check's fork mode; returns the process exit code. */
-static inline int fx_run(Suite *s) {
+/* Runs `tests` as one suite in Check's fork mode (each test in its own
+ * process, so environment changes stay local); returns the exit code. */
+static inline int fx_main(const char *name, const TTest *const *tests, size_t n, SFun setup,
+                          SFun teardown) {
+    Suite *s = suite_create(name);
+    TCase *tc = tcase_create(name);
+    if (setup || teardown) tcase_add_checked_fixture(tc, setup, teardown);
+    for (size_t i = 0; i < n; i++) tcase_add_test(tc, tests[i]);
+    suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);
     int failed = srunner_ntests_failed(r);
     srunner_free(r);
     return failed ? 1 : 0;
 }
+#define FX_MAIN(name, setup, teardown, ...)                                          \
+    int main(void) {                                                                 \
+        const TTest *tests[] = {__VA_ARGS__};                                        \
+        return fx_main(name, tests, sizeof tests / sizeof *tests, setup, teardown);  \
+    }
 
 #endif
