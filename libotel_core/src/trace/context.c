@@ -28,10 +28,16 @@ struct otel_context {
 
 static otel_context root_ctx = {.refs = 1, .is_root = 1};
 
+typedef struct ctx_entry {
+    otel_context *ctx;
+    uint32_t serial; /* this attach's token, so a stale token never matches */
+} ctx_entry;
+
 typedef struct ctx_stack {
-    otel_context **items;
+    ctx_entry *items;
     uint32_t depth, cap;
     uint32_t tag; /* distinguishes tokens of different threads */
+    uint32_t next_serial;
 } ctx_stack;
 
 static OTEL__TLS ctx_stack tls_stack;
@@ -66,12 +72,12 @@ OTEL_API void otel_context_release(otel_context *ctx) {
 
 static otel_context *current_borrowed(void) {
     ctx_stack *st = &tls_stack;
-    return st->depth ? st->items[st->depth - 1] : &root_ctx;
+    return st->depth ? st->items[st->depth - 1].ctx : &root_ctx;
 }
 
 otel_span *otel__context_current_span(void) {
     ctx_stack *st = &tls_stack;
-    return st->depth ? st->items[st->depth - 1]->span : NULL;
+    return st->depth ? st->items[st->depth - 1].ctx->span : NULL;
 }
 
 OTEL_API otel_context *otel_context_current(void) {
@@ -168,7 +174,7 @@ OTEL_API int otel_span_context_is_valid(const otel_span_context *sc) {
 /* Releases what a thread left attached when it exits. */
 static void stack_destroy(void *p) {
     ctx_stack *st = p;
-    while (st->depth) otel_context_release(st->items[--st->depth]);
+    while (st->depth) otel_context_release(st->items[--st->depth].ctx);
     free(st->items);
     st->items = NULL;
     st->cap = 0;
@@ -189,7 +195,7 @@ OTEL_API uint64_t otel_context_attach(otel_context *ctx) {
             pthread_setspecific(stack_key, st);
         }
         uint32_t ncap = st->cap ? st->cap * 2 : 16;
-        otel_context **items = realloc(st->items, ncap * sizeof *items);
+        ctx_entry *items = realloc(st->items, ncap * sizeof *items);
         if (!items) {
             otel__fail(OTEL_ERR_NO_MEMORY, "otel_context_attach: out of memory");
             return 0;
@@ -197,17 +203,24 @@ OTEL_API uint64_t otel_context_attach(otel_context *ctx) {
         st->items = items;
         st->cap = ncap;
     }
-    st->items[st->depth++] = otel_context_retain(ctx);
-    return ((uint64_t)st->tag << 32) | st->depth;
+    if (++st->next_serial == 0) st->next_serial = 1;
+    st->items[st->depth].ctx = otel_context_retain(ctx);
+    st->items[st->depth].serial = st->next_serial;
+    st->depth++;
+    return ((uint64_t)st->tag << 32) | st->next_serial;
 }
 
 OTEL_API otel_status otel_context_detach(uint64_t token) {
     ctx_stack *st = &tls_stack;
-    uint32_t depth = (uint32_t)token;
-    if (!token || (uint32_t)(token >> 32) != st->tag || depth == 0 || depth > st->depth)
+    uint32_t serial = (uint32_t)token, depth = st->depth;
+    if (token && serial && (uint32_t)(token >> 32) == st->tag)
+        while (depth && st->items[depth - 1].serial != serial) depth--;
+    else
+        depth = 0;
+    if (!depth)
         return otel__fail(OTEL_ERR_STATE, "otel_context_detach: unknown token (not attached on this thread, or already detached)");
     int in_order = depth == st->depth;
-    while (st->depth >= depth) otel_context_release(st->items[--st->depth]);
+    while (st->depth >= depth) otel_context_release(st->items[--st->depth].ctx);
     if (!in_order)
         return otel__fail(OTEL_ERR_STATE, "otel_context_detach: out of order; contexts attached later were detached too");
     return OTEL_OK;
