@@ -28,7 +28,7 @@ typedef struct batch {
     otel_processor *self;
     otel__stats *_Atomic stats;
     /* settings */
-    size_t batch_size;
+    size_t batch_size, max_spans;
     uint32_t delay_ms, export_timeout_ms, block_timeout_ms;
     uint64_t max_bytes;
     /* ring */
@@ -81,6 +81,10 @@ static int ring_push(batch *b, otel_span *s) {
         size_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
         intptr_t dif = (intptr_t)seq - (intptr_t)pos;
         if (dif == 0) {
+            /* the ring is a power of two; the queue holds exactly max_spans
+             * (a stale dequeue_pos only makes this stricter) */
+            intptr_t used = (intptr_t)(pos - atomic_load_explicit(&b->dequeue_pos, memory_order_relaxed));
+            if (used >= (intptr_t)b->max_spans) return 0;
             if (atomic_compare_exchange_weak_explicit(&b->enqueue_pos, &pos, pos + 1,
                                                       memory_order_relaxed, memory_order_relaxed)) {
                 c->span = s;
@@ -342,13 +346,16 @@ static otel_status batch_shutdown(otel_processor *p, uint32_t timeout_ms) {
 static void batch_destroy(otel_processor *p) {
     batch *b = p->impl;
     all_remove(b);
+    /* Spans left here were ended while shutdown raced past the worker's last
+     * drain. They still hold their provider, so its stats are alive. */
+    otel__stats *st = atomic_load(&b->stats);
     otel_span *s;
-    size_t n = 0;
     while ((s = ring_pop(b))) {
+        otel__stats_sub(st, OTEL_STAT_SPANS_QUEUED, 1);
+        otel__stats_sub(st, OTEL_STAT_QUEUE_BYTES, s->queued_bytes);
+        otel__stats_add(st, OTEL_STAT_DROPPED_SHUTDOWN, 1);
         otel_span_release(s);
-        n++;
     }
-    (void)n;
     otel_exporter_release(b->exporter);
     pthread_mutex_destroy(&b->lock);
     pthread_cond_destroy(&b->wake);
@@ -391,7 +398,7 @@ OTEL_API otel_status otel_processor_batch_new(otel_processor **out, otel_exporte
     }
     if (!otel__exporter_claim(exp)) return OTEL_ERR_STATE;
     batch *b = calloc(1, sizeof *b);
-    size_t cap = 1;
+    size_t cap = 2; /* the ring needs two cells at least */
     while (cap < (size_t)queue) cap <<= 1;
     if (b) b->cells = malloc(cap * sizeof *b->cells);
     if (!b || !b->cells) {
@@ -402,6 +409,7 @@ OTEL_API otel_status otel_processor_batch_new(otel_processor **out, otel_exporte
     for (size_t i = 0; i < cap; i++) atomic_init(&b->cells[i].seq, i);
     b->mask = cap - 1;
     b->batch_size = (size_t)batch_size;
+    b->max_spans = (size_t)queue;
     b->delay_ms = (uint32_t)otel__opt_int(opts, "OTEL_BSP_SCHEDULE_DELAY", 5000, 0, UINT32_MAX);
     b->export_timeout_ms =
         (uint32_t)otel__opt_int(opts, "OTEL_BSP_EXPORT_TIMEOUT", 30000, 0, UINT32_MAX);

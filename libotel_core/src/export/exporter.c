@@ -58,8 +58,10 @@ static int custom_export(otel_exporter *self, const otel_span_data *const *spans
                          uint32_t timeout_ms) {
     (void)timeout_ms;
     custom_exporter *c = self->impl;
-    int r = c->export_fn(spans, n, c->user_data);
-    return r == OTEL_EXPORT_SUCCESS ? OTEL_EXPORT_SUCCESS : OTEL_EXPORT_FAILURE;
+    if (c->export_fn(spans, n, c->user_data) == OTEL_EXPORT_SUCCESS) return OTEL_EXPORT_SUCCESS;
+    /* the stats' last error and its time say what failed, as for OTLP */
+    otel__stats_set_error(atomic_load(&self->stats), "custom exporter: export of %zu spans failed", n);
+    return OTEL_EXPORT_FAILURE;
 }
 
 static otel_status custom_flush(otel_exporter *self, uint32_t timeout_ms) {
