@@ -1,7 +1,4 @@
-/* Per-thread PRNG: wyrand (Wang Yi's public-domain generator, written here
- * from its description): one 64x64->128 multiply per output, which matters
- * because every span needs two or three outputs. Seeded from getrandom per
- * thread and again after fork, so a child never repeats its parent's ids. */
+/* Seeding of the per-thread id generator (the generator is in ids.h). */
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/random.h>
@@ -11,16 +8,10 @@
 #include "common/clock.h"
 #include "common/ids.h"
 
-static _Atomic uint32_t fork_generation = 1;
+_Atomic uint32_t otel__fork_generation = 1;
+OTEL__TLS otel__rng otel__tls_rng;
 
-typedef struct rng {
-    uint64_t state;
-    uint32_t generation; /* 0: not seeded */
-} rng;
-
-static OTEL__TLS rng tls_rng;
-
-static void seed(rng *r, uint32_t gen) {
+void otel__rng_seed(otel__rng *r, uint32_t gen) {
     uint64_t s = 0;
     if (getrandom(&s, sizeof s, GRND_NONBLOCK) != (ssize_t)sizeof s)
         /* no entropy yet (early boot): time, pid and the state's address */
@@ -29,37 +20,7 @@ static void seed(rng *r, uint32_t gen) {
     r->generation = gen;
 }
 
-static inline rng *get_rng(void) {
-    rng *r = &tls_rng;
-    uint32_t gen = atomic_load_explicit(&fork_generation, memory_order_relaxed);
-    if (__builtin_expect(r->generation != gen, 0)) seed(r, gen);
-    return r;
-}
-
-static inline uint64_t next(rng *r) {
-    r->state += 0xa0761d6478bd642full;
-    __uint128_t m = (__uint128_t)r->state * (r->state ^ 0xe7037ed1a0b428dbull);
-    return (uint64_t)(m >> 64) ^ (uint64_t)m;
-}
-
-uint64_t otel__rand64(void) { return next(get_rng()); }
-
-void otel__new_ids(uint8_t *trace_id, uint8_t *span_id) {
-    rng *r = get_rng();
-    if (trace_id) {
-        uint64_t a, b;
-        do {
-            a = next(r);
-            b = next(r);
-        } while (!(a | b));
-        memcpy(trace_id, &a, 8);
-        memcpy(trace_id + 8, &b, 8);
-    }
-    uint64_t c;
-    do c = next(r);
-    while (!c);
-    memcpy(span_id, &c, 8);
-}
+uint64_t otel__rand64(void) { return otel__rng_next(otel__get_rng()); }
 
 void otel__trace_id(uint8_t out[16]) {
     uint64_t a, b;
@@ -78,4 +39,4 @@ void otel__span_id(uint8_t out[8]) {
     memcpy(out, &a, 8);
 }
 
-void otel__ids_after_fork(void) { atomic_fetch_add(&fork_generation, 1); }
+void otel__ids_after_fork(void) { atomic_fetch_add(&otel__fork_generation, 1); }

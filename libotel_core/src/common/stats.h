@@ -56,6 +56,22 @@ static inline void otel__stats_bump(otel__stats *s, otel_stat which, uint64_t n)
         atomic_fetch_add_explicit(c, n, memory_order_relaxed);
 }
 
+/* Two counters of this thread's shard, for paths that bump a pair. */
+static inline void otel__stats_bump2(otel__stats *s, otel_stat a, otel_stat b) {
+    unsigned t = otel__stats_tls_shard;
+    if (__builtin_expect(!t, 0)) t = otel__stats_assign_shard();
+    otel__stats_shard *sh = &s->shard[(t & ~OTEL__STATS_OWNED) - 1];
+    if (t & OTEL__STATS_OWNED) {
+        atomic_store_explicit(&sh->v[a], atomic_load_explicit(&sh->v[a], memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+        atomic_store_explicit(&sh->v[b], atomic_load_explicit(&sh->v[b], memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+    } else {
+        atomic_fetch_add_explicit(&sh->v[a], 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&sh->v[b], 1, memory_order_relaxed);
+    }
+}
+
 static inline void otel__stats_add(otel__stats *s, otel_stat which, uint64_t n) {
     if (s) otel__stats_bump(s, which, n);
 }

@@ -21,7 +21,12 @@ static inline int otel__utf8_valid_inline(const char *s, size_t len) {
         }
         __builtin_memcpy(&w, s + len - 8, 8);
         if (!((acc | w) & 0x8080808080808080ull)) return 1;
-    } else if (len < 8) {
+    } else if (len >= 4) {
+        uint32_t a, b;
+        __builtin_memcpy(&a, s, 4);
+        __builtin_memcpy(&b, s + len - 4, 4);
+        if (!((a | b) & 0x80808080u)) return 1;
+    } else {
         unsigned b = 0;
         for (size_t i = 0; i < len; i++) b |= (unsigned char)s[i];
         if (!(b & 0x80)) return 1;

@@ -190,6 +190,42 @@ struct otel_sampling_result {
     int trace_state_set;
 };
 
+#define OTEL__RANDOM_BITS_MASK ((1ull << 56) - 1)
+
+/* Walks the built-in samplers inline (the ones OTEL_TRACES_SAMPLER names):
+ * returns the decision, or -1 with *custom set when a custom sampler must
+ * be called (otel__sampler_decide). `psc` is the valid parent context or NULL. */
+static inline int otel__sampler_quick(otel_sampler *s, const otel_span_context *psc,
+                                      const uint8_t *trace_id, otel_sampler **custom) {
+    for (;;) {
+        if (!s) return OTEL_SAMPLING_RECORD_AND_SAMPLE;
+        switch (s->kind) {
+        case OTEL__SAMPLER_ALWAYS_ON:
+            return OTEL_SAMPLING_RECORD_AND_SAMPLE;
+        case OTEL__SAMPLER_ALWAYS_OFF:
+            return OTEL_SAMPLING_DROP;
+        case OTEL__SAMPLER_RATIO: {
+            /* the last 7 bytes, big-endian: the W3C random part of the id */
+            uint64_t x = 0;
+            for (int i = 9; i < 16; i++) x = (x << 8) | trace_id[i];
+            return (x & OTEL__RANDOM_BITS_MASK) < s->threshold ? OTEL_SAMPLING_RECORD_AND_SAMPLE
+                                                               : OTEL_SAMPLING_DROP;
+        }
+        case OTEL__SAMPLER_PARENT_BASED:
+            if (!psc) {
+                s = s->delegates[0];
+            } else {
+                int sampled = (psc->trace_flags & OTEL_TRACE_FLAG_SAMPLED) != 0;
+                s = s->delegates[psc->is_remote ? (sampled ? 1 : 2) : (sampled ? 3 : 4)];
+            }
+            continue;
+        default:
+            *custom = s;
+            return -1;
+        }
+    }
+}
+
 /* Runs a sampler. `parent_span` is the span in `parent` (may be NULL). */
 int otel__sampler_decide(otel_sampler *s, otel_context *parent, const otel_span *parent_span,
                          const uint8_t *trace_id, const char *name, size_t name_len, int kind,

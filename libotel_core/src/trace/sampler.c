@@ -9,7 +9,6 @@
 #include "common/log.h"
 #include "trace/internal.h"
 
-#define RANDOM_BITS_MASK ((1ull << 56) - 1)
 
 static otel_sampler *sampler_new(otel__sampler_kind kind, const char *desc) {
     otel_sampler *s = calloc(1, sizeof *s);
@@ -129,43 +128,20 @@ int otel__sampler_decide(otel_sampler *s, otel_context *parent, const otel_span 
                          const uint8_t *trace_id, const char *name, size_t name_len, int kind,
                          const otel_attr *attrs, size_t n_attrs, const otel_link *links,
                          size_t n_links, otel_sampling_result *result) {
-    for (;;) {
-        if (!s) return OTEL_SAMPLING_RECORD_AND_SAMPLE;
-        switch (s->kind) {
-        case OTEL__SAMPLER_ALWAYS_ON:
-            return OTEL_SAMPLING_RECORD_AND_SAMPLE;
-        case OTEL__SAMPLER_ALWAYS_OFF:
-            return OTEL_SAMPLING_DROP;
-        case OTEL__SAMPLER_RATIO: {
-            uint64_t x = 0;
-            for (int i = 8; i < 16; i++) x = (x << 8) | trace_id[i];
-            return (x & RANDOM_BITS_MASK) < s->threshold ? OTEL_SAMPLING_RECORD_AND_SAMPLE
-                                                          : OTEL_SAMPLING_DROP;
-        }
-        case OTEL__SAMPLER_PARENT_BASED: {
-            if (!parent_span || !otel_span_context_is_valid(&parent_span->sc)) {
-                s = s->delegates[0];
-            } else {
-                int sampled = (parent_span->sc.trace_flags & OTEL_TRACE_FLAG_SAMPLED) != 0;
-                int remote = parent_span->sc.is_remote != 0;
-                s = s->delegates[remote ? (sampled ? 1 : 2) : (sampled ? 3 : 4)];
-            }
-            continue;
-        }
-        case OTEL__SAMPLER_CUSTOM: {
-            otel_context *pctx = parent ? otel_context_retain(parent) : otel_context_current();
-            int d = s->fn(pctx, trace_id, name ? name : "", name_len, kind, attrs, n_attrs, links,
-                          n_links, result, s->user_data);
-            otel_context_release(pctx);
-            if (d < OTEL_SAMPLING_DROP || d > OTEL_SAMPLING_RECORD_AND_SAMPLE) {
-                OTEL_LOG_W("sampler '%s' returned an invalid decision %d; dropping", s->description, d);
-                d = OTEL_SAMPLING_DROP;
-            }
-            return d;
-        }
-        }
-        return OTEL_SAMPLING_DROP;
+    const otel_span_context *psc =
+        parent_span && otel_span_context_is_valid(&parent_span->sc) ? &parent_span->sc : NULL;
+    otel_sampler *custom = NULL;
+    int d = otel__sampler_quick(s, psc, trace_id, &custom);
+    if (d >= 0) return d;
+    otel_context *pctx = parent ? otel_context_retain(parent) : otel_context_current();
+    d = custom->fn(pctx, trace_id, name ? name : "", name_len, kind, attrs, n_attrs, links, n_links,
+                   result, custom->user_data);
+    otel_context_release(pctx);
+    if (d < OTEL_SAMPLING_DROP || d > OTEL_SAMPLING_RECORD_AND_SAMPLE) {
+        OTEL_LOG_W("sampler '%s' returned an invalid decision %d; dropping", custom->description, d);
+        d = OTEL_SAMPLING_DROP;
     }
+    return d;
 }
 
 OTEL_API int otel_sampler_should_sample(otel_sampler *s, otel_context *parent,

@@ -252,9 +252,12 @@ static otel_span *noop_span(void) {
 static void add_link_locked(otel_span *s, const otel_span_context *sc, const char *ts,
                             size_t ts_len, const otel_attr *attrs, size_t n_attrs);
 
-otel_span *otel__span_start(otel_tracer *t, const char *name, size_t name_len, int kind,
-                            otel_context *parent, const otel_attr *attrs, size_t n_attrs,
-                            const otel_link *links, size_t n_links, uint64_t start_ns) {
+/* Inlined into each public start call: the common one passes no attributes
+ * or links, and the compiler drops those paths there. */
+static inline __attribute__((always_inline)) otel_span *
+span_start(otel_tracer *t, const char *name, size_t name_len, int kind, otel_context *parent,
+           const otel_attr *attrs, size_t n_attrs, const otel_link *links, size_t n_links,
+           uint64_t start_ns) {
     if (!t) return noop_span();
     otel_tracer_provider *tp = t->provider;
     otel_span *parent_span = parent ? otel_context_get_span(parent) : otel__context_current_span();
@@ -271,8 +274,6 @@ otel_span *otel__span_start(otel_tracer *t, const char *name, size_t name_len, i
                                                psc ? parent_span->trace_state_len : 0);
         return s ? s : noop_span();
     }
-    otel__stats_add(&tp->stats, OTEL_STAT_SPANS_STARTED, 1);
-
     otel_span_context sc;
     if (psc) {
         memcpy(sc.trace_id, psc->trace_id, 16);
@@ -297,12 +298,22 @@ otel_span *otel__span_start(otel_tracer *t, const char *name, size_t name_len, i
     if (!name) name_len = 0;
     if (!name_len) otel__stats_add(&tp->stats, OTEL_STAT_INVALID_INPUT, 1);
 
-    otel_sampling_result result = {0};
+    /* the built-in samplers decide inline; only a custom one gets a result
+     * record (attributes, trace state) and its arena */
+    otel_sampler *custom = NULL;
+    int decision = otel__sampler_quick(tp->sampler, psc, sc.trace_id, &custom);
+    otel_sampling_result result;
     otel__arena result_arena;
-    otel__arena_init(&result_arena, NULL, 0);
-    result.arena = &result_arena;
-    int decision = otel__sampler_decide(tp->sampler, parent, parent_span, sc.trace_id, name,
-                                        name_len, kind, attrs, n_attrs, links, n_links, &result);
+    result.trace_state_set = 0;
+    result.attrs.count = 0;
+    result_arena.blocks = NULL;
+    if (__builtin_expect(decision < 0, 0)) {
+        result = (otel_sampling_result){0};
+        otel__arena_init(&result_arena, NULL, 0);
+        result.arena = &result_arena;
+        decision = otel__sampler_decide(custom, parent, parent_span, sc.trace_id, name, name_len,
+                                        kind, attrs, n_attrs, links, n_links, &result);
+    }
 
     const char *ts = psc ? parent_span->trace_state : NULL;
     size_t ts_len = psc ? parent_span->trace_state_len : 0;
@@ -312,11 +323,12 @@ otel_span *otel__span_start(otel_tracer *t, const char *name, size_t name_len, i
     }
 
     if (decision == OTEL_SAMPLING_DROP) {
-        otel__stats_add(&tp->stats, OTEL_STAT_SPANS_NOT_SAMPLED, 1);
+        otel__stats_bump2(&tp->stats, OTEL_STAT_SPANS_STARTED, OTEL_STAT_SPANS_NOT_SAMPLED);
         otel_span *s = otel__span_nonrecording(&sc, ts, ts_len);
         otel__arena_free(&result_arena);
         return s ? s : noop_span();
     }
+    otel__stats_bump(&tp->stats, OTEL_STAT_SPANS_STARTED, 1);
     if (decision == OTEL_SAMPLING_RECORD_AND_SAMPLE) sc.trace_flags |= OTEL_TRACE_FLAG_SAMPLED;
 
     otel_span *s = span_alloc(1);
@@ -339,7 +351,7 @@ otel_span *otel__span_start(otel_tracer *t, const char *name, size_t name_len, i
         memcpy(s->parent_span_id, parent_span->sc.span_id, 8);
     }
     s->start_ns = start_ns ? start_ns : otel__clock_real_ns();
-    size_t nl = otel__utf8_valid(name, name_len) ? name_len : otel__utf8_valid_prefix(name, name_len);
+    size_t nl = otel__utf8_valid_inline(name, name_len) ? name_len : otel__utf8_valid_prefix(name, name_len);
     s->name = otel__arena_strndup(&s->arena, name_len ? name : "", nl);
     if (!s->name) s->name = "";
     s->name_len = s->name[0] ? nl : 0;
@@ -381,13 +393,12 @@ OTEL_API otel_span *otel_tracer_start_span_n(otel_tracer *t, const char *name, s
                                              const otel_attr *attrs, size_t n_attrs,
                                              const otel_link *links, size_t n_links,
                                              uint64_t start_ns) {
-    return otel__span_start(t, name, name_len, kind, parent, attrs, n_attrs, links, n_links,
-                            start_ns);
+    return span_start(t, name, name_len, kind, parent, attrs, n_attrs, links, n_links, start_ns);
 }
 
 OTEL_API otel_span *otel_tracer_start_span(otel_tracer *t, const char *name, int kind,
                                            otel_context *parent) {
-    return otel__span_start(t, name, name ? strlen(name) : 0, kind, parent, NULL, 0, NULL, 0, 0);
+    return span_start(t, name, name ? strlen(name) : 0, kind, parent, NULL, 0, NULL, 0, 0);
 }
 
 /* ---- recording API ---- */
