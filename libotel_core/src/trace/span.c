@@ -698,8 +698,9 @@ OTEL_API void otel_span_end_at(otel_span *s, uint64_t end_ns) {
             if (p->vt->on_ending) p->vt->on_ending(p, s);
         }
     otel__span_lock(s);
-    if (s->ended) { /* another thread ended it meanwhile */
+    if (s->ended) { /* another thread ended it meanwhile: a call after end too */
         otel__span_unlock(s);
+        otel__stats_add(&tp->stats, OTEL_STAT_INVALID_INPUT, 1);
         otel_span_release(s);
         return;
     }
