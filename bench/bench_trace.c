@@ -1,7 +1,10 @@
 /* Span hot-path benchmarks. Prints one JSON object per line:
  *   {"name":"span.start_end.sampled.attrs4","value":97.1,"unit":"ns/op","threads":1,...}
  * Each figure is the best of several rounds (ns per span per thread); for two
- * threads, spans_per_sec is the aggregate and speedup compares it to one. */
+ * threads, spans_per_sec is the aggregate and speedup compares it to one;
+ * machine_speedup is what a pure ALU loop gained from a second thread just
+ * before, the ceiling on this machine at that moment (a VM's second vCPU is
+ * not always a free core). */
 #include <otel/otel.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -9,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#define ROUNDS 5
+#define ROUNDS 7
 
 typedef enum { MODE_ATTRS0, MODE_ATTRS4, MODE_UNSAMPLED } mode;
 
@@ -96,9 +99,38 @@ static otel_tracer_provider *provider(const char *sampler, int batch) {
     return tp;
 }
 
+/* A pure ALU loop (no memory, no atomics) on one and on two threads: the
+ * ceiling any two-thread speedup here can reach. On a VM whose two vCPUs
+ * share a physical core it is well below 2. */
+static void *alu_loop(void *arg) {
+    uint64_t y = *(uint64_t *)arg;
+    for (long i = 0; i < 40000000; i++) y = (y * 6364136223846793005ull + 1) ^ (y >> 13);
+    *(volatile uint64_t *)arg = y; /* keep the loop */
+    return NULL;
+}
+
+/* 2 x (one-thread time) / (two-thread time) of the ALU loop, best of 3. */
+static double machine_scaling(void) {
+    double best = 0;
+    for (int round = 0; round < 3; round++) {
+    double secs[3] = {0, 0, 0};
+    for (int n = 1; n <= 2; n++) {
+        pthread_t th[2];
+        uint64_t seeds[2] = {1, 2};
+        uint64_t t0 = now_ns();
+        for (int i = 0; i < n; i++) pthread_create(&th[i], NULL, alu_loop, &seeds[i]);
+        for (int i = 0; i < n; i++) pthread_join(th[i], NULL);
+        secs[n] = (double)(now_ns() - t0) / 1e9;
+    }
+    if (2.0 * secs[1] / secs[2] > best) best = 2.0 * secs[1] / secs[2];
+    }
+    return best;
+}
+
 static void bench(const char *name, const char *sampler, int batch, mode m, long iters) {
-    double one_thread_rate = 0;
+    double one_thread_rate = 0, machine_speedup = 0;
     for (int threads = 1; threads <= 2; threads++) {
+        if (threads == 2) machine_speedup = machine_scaling();
         otel_tracer_provider *tp = provider(sampler, batch);
         otel_tracer *t = otel_tracer_provider_get_tracer(tp, "bench", NULL, NULL);
         run_spans(t, m, iters / 10); /* warm caches and the worker */
@@ -116,7 +148,8 @@ static void bench(const char *name, const char *sampler, int batch, mode m, long
                "\"spans_per_sec\":%.0f",
                name, ns_per_op, threads, rate);
         if (threads == 1) one_thread_rate = rate;
-        else printf(",\"speedup\":%.2f", rate / one_thread_rate);
+        else printf(",\"speedup\":%.2f,\"machine_speedup\":%.2f", rate / one_thread_rate,
+                    machine_speedup);
         if (batch)
             printf(",\"exported\":%llu,\"dropped_queue_full\":%llu",
                    (unsigned long long)st[OTEL_STAT_SPANS_EXPORTED],
@@ -128,35 +161,8 @@ static void bench(const char *name, const char *sampler, int batch, mode m, long
     }
 }
 
-/* A pure ALU loop (no memory, no atomics) on one and on two threads: the
- * ceiling any two-thread speedup here can reach. On a VM whose two vCPUs
- * share a physical core it is well below 2. */
-static void *alu_loop(void *arg) {
-    uint64_t y = (uint64_t)(uintptr_t)arg;
-    for (long i = 0; i < 200000000; i++) y = (y * 6364136223846793005ull + 1) ^ (y >> 13);
-    *(volatile uint64_t *)arg = y; /* keep the loop */
-    return NULL;
-}
-
-static void machine_scaling(void) {
-    double secs[3] = {0, 0, 0};
-    for (int n = 1; n <= 2; n++) {
-        pthread_t th[2];
-        uint64_t seeds[2] = {1, 2};
-        uint64_t t0 = now_ns();
-        for (int i = 0; i < n; i++) pthread_create(&th[i], NULL, alu_loop, &seeds[i]);
-        for (int i = 0; i < n; i++) pthread_join(th[i], NULL);
-        secs[n] = (double)(now_ns() - t0) / 1e9;
-    }
-    printf("{\"name\":\"machine.alu.speedup\",\"value\":%.2f,\"unit\":\"x\",\"threads\":2,"
-           "\"note\":\"ceiling for any 2-thread speedup on this machine\"}\n",
-           2.0 * secs[1] / secs[2]);
-    fflush(stdout);
-}
-
 int main(int argc, char **argv) {
     long iters = argc > 1 ? atol(argv[1]) : 1000000;
-    machine_scaling();
     bench("span.start_end.sampled.attrs0", "always_on", 0, MODE_ATTRS0, iters);
     bench("span.start_end.sampled.attrs4", "always_on", 0, MODE_ATTRS4, iters);
     bench("span.start_end.unsampled", "always_off", 0, MODE_UNSAMPLED, iters * 4);
