@@ -28,6 +28,7 @@
 #include "otel/options.h"
 #include "otel/context.h"
 #include "otel/baggage.h"
+#include "otel/propagation.h"
 #include "otel/trace.h"
 #include "otel/sampler.h"
 #include "otel/span_data.h"
