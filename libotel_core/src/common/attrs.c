@@ -54,18 +54,7 @@ static const char *copy_str(otel__arena *arena, const char *s, size_t len, size_
     otel__stats_add(st, OTEL_STAT_INVALID_INPUT, 1);
     char *buf = otel__arena_alloc(arena, len * 3 + 1);
     if (!buf) return NULL;
-    size_t o = 0, i = 0;
-    while (i < len) {
-        size_t ok = otel__utf8_valid_prefix(s + i, len - i);
-        memcpy(buf + o, s + i, ok);
-        o += ok;
-        i += ok;
-        if (i < len) {
-            memcpy(buf + o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            i++;
-        }
-    }
+    size_t o = otel__utf8_repair(s, len, buf);
     size_t n = utf8_prefix_chars(buf, o, limit);
     if (n < o) otel__stats_add(st, OTEL_STAT_TRUNCATED_VALUES, 1);
     buf[n] = '\0';

@@ -68,6 +68,22 @@ size_t otel__utf8_valid_prefix(const char *s, size_t len) {
 
 int otel__utf8_valid(const char *s, size_t len) { return otel__utf8_valid_prefix(s, len) == len; }
 
+size_t otel__utf8_repair(const char *s, size_t len, char *out) {
+    size_t o = 0, i = 0;
+    while (i < len) {
+        size_t ok = otel__utf8_valid_prefix(s + i, len - i);
+        memcpy(out + o, s + i, ok);
+        o += ok;
+        i += ok;
+        if (i < len) {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        }
+    }
+    return o;
+}
+
 size_t otel__utf8_truncate(const char *s, size_t len, size_t max) {
     if (len <= max) return len;
     size_t n = max;

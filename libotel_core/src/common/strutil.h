@@ -9,6 +9,9 @@
 size_t otel__utf8_valid_prefix(const char *s, size_t len);
 /* 1 if all of s[0..len) is valid UTF-8. */
 int otel__utf8_valid(const char *s, size_t len);
+/* Copies s[0..len) to out (capacity 3 * len) with each invalid byte
+ * replaced by U+FFFD; returns the length written. */
+size_t otel__utf8_repair(const char *s, size_t len, char *out);
 
 /* The same, with short ASCII strings (keys, most values) decided inline:
  * eight bytes per step, the tail as one overlapping word. */

@@ -54,19 +54,7 @@ static size_t decode_value(const char *s, size_t len, char *out, char *tmp) {
             return (size_t)-1;
         }
     }
-    size_t r = 0, i = 0;
-    while (i < o) {
-        size_t ok = otel__utf8_valid_prefix(tmp + i, o - i);
-        memcpy(out + r, tmp + i, ok);
-        r += ok;
-        i += ok;
-        if (i < o) {
-            memcpy(out + r, "\xEF\xBF\xBD", 3);
-            r += 3;
-            i++;
-        }
-    }
-    return r;
+    return otel__utf8_repair(tmp, o, out);
 }
 
 /* Adds one `key=value;props` member to *b; 0 if it is invalid. */
