@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make fuzz`: runs each target for FUZZ_SECONDS (default 60) starting from
+# its committed corpus; new inputs go to build-fuzz/corpus/<target>, crashes
+# to build-fuzz/crashes/. Exits non-zero if any target found a crash.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bins=$("$here/build.sh" | tail -n1) || exit 1
+work=$(dirname "$bins")
+secs=${FUZZ_SECONDS:-60}
+status=0
+mkdir -p "$work/crashes"
+for corpus in "$here"/corpus/*/; do
+    name=$(basename "$corpus")
+    mkdir -p "$work/corpus/$name"
+    echo "== $name (${secs}s)"
+    if ! "$bins/$name" "$work/corpus/$name" "$corpus" -max_total_time="$secs" -max_len=8192 \
+            -artifact_prefix="$work/crashes/$name-" -print_final_stats=1 2>&1 | tail -n 4; then
+        status=1
+    fi
+done
+ls "$work/crashes" | grep -q . && { echo "crashes:"; ls "$work/crashes"; status=1; }
+exit $status
