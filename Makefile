@@ -29,6 +29,7 @@ test: build build-asan
 bench: build
 	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
 	@if [ -x bench/run_extra.sh ]; then BUILD_DIR=$(BUILD) bench/run_extra.sh; fi
+	@if [ -x bench/python/run.sh ]; then BUILD_DIR=$(BUILD) bench/python/run.sh; fi
 
 fuzz: deps
 	@if [ -x tests/fuzz/run.sh ]; then tests/fuzz/run.sh; else echo "no fuzz targets yet"; fi

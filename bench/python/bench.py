@@ -1,0 +1,72 @@
+"""Python span benchmarks, side by side in one process (JSON lines, ns/op).
+
+  python.span.otel_core.attrs0/.attrs3   otel_core's own API
+  python.span.api_dropin.attrs3          opentelemetry-api on otel_core's provider
+  python.span.opentelemetry_sdk.attrs3   opentelemetry-sdk, BatchSpanProcessor +
+                                         OTLP/HTTP exporter (to a closed local port)
+Each line has `ratio`: opentelemetry-sdk's time divided by this one's.
+Spans are sampled and exported (otel_core: batch processor, no-op OTLP
+endpoint too), best of 5 rounds."""
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")  # nothing listens
+os.environ["OTEL_SDK_DISABLED"] = "false"
+
+import otel_core  # noqa: E402
+from opentelemetry import trace  # noqa: E402
+from opentelemetry.sdk.trace import TracerProvider as SdkProvider  # noqa: E402
+from opentelemetry.sdk.trace.export import BatchSpanProcessor  # noqa: E402
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter  # noqa: E402
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 50000
+ATTRS = {"http.request.method": "GET", "http.response.status_code": 200, "cache.hit": True}
+
+
+def best(fn, n=N, rounds=5):
+    out = float("inf")
+    for _ in range(rounds):
+        t0 = time.perf_counter_ns()
+        fn(n)
+        out = min(out, (time.perf_counter_ns() - t0) / n)
+    return out
+
+
+def own(tracer, attrs):
+    def run(n):
+        for _ in range(n):
+            tracer.start_span("op", attributes=attrs).end()
+    return run
+
+
+def api(tracer, attrs):
+    def run(n):
+        for _ in range(n):
+            with tracer.start_as_current_span("op", attributes=attrs):
+                pass
+    return run
+
+
+def main():
+    core = otel_core.TracerProvider(traces_sampler="always_on", bsp_max_queue_size=8192)
+    sdk = SdkProvider()
+    sdk.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(timeout=1), max_queue_size=8192))
+    results = {
+        "python.span.otel_core.attrs0": best(own(core.get_tracer("bench"), None)),
+        "python.span.otel_core.attrs3": best(own(core.get_tracer("bench"), ATTRS)),
+        "python.span.api_dropin.attrs3": best(api(trace.get_tracer("bench", tracer_provider=core), ATTRS)),
+        "python.span.opentelemetry_sdk.attrs3": best(api(sdk.get_tracer("bench"), ATTRS)),
+    }
+    sdk_ns = results["python.span.opentelemetry_sdk.attrs3"]
+    for name, ns in results.items():
+        print(json.dumps({"name": name, "value": round(ns, 1), "unit": "ns/op", "threads": 1,
+                          "ratio": round(sdk_ns / ns, 2)}))
+    sys.stdout.flush()
+    core.shutdown(1000)
+    sdk.shutdown()
+
+
+if __name__ == "__main__":
+    main()

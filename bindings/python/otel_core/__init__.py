@@ -1,0 +1,706 @@
+"""otel_core: an OpenTelemetry SDK for Python backed by libotel_core.
+
+Spans are made, batched and exported by the C library the whole process
+shares, so a trace that crosses C, Python, Lua and Ruby leaves in one
+request. Two ways in:
+
+* its own API::
+
+      import otel_core
+      otel_core.configure(service_name="checkout")
+      tracer = otel_core.get_tracer("shop")
+      with tracer.start_as_current_span("GET /cart", kind="server") as span:
+          span.set_attribute("cart.items", 3)
+
+* a drop-in SDK for opentelemetry-api (when it is installed)::
+
+      from opentelemetry import trace
+      trace.set_tracer_provider(otel_core.TracerProvider())
+
+The current span lives in ``opentelemetry.context`` when opentelemetry-api
+is installed (so both APIs see the same current span), else in a
+``contextvars.ContextVar``; either way asyncio tasks and threads each see
+their own. The span current in Python is also attached in C around a
+``with`` block, so C code called from there makes children of it.
+"""
+import contextlib
+import contextvars
+import functools
+import os
+import threading
+import traceback
+
+from ._native import ffi, lib
+
+try:  # the drop-in layer is optional
+    from opentelemetry import context as _otel_context
+    from opentelemetry import trace as _otel_trace
+    from opentelemetry.trace.status import Status as _OtelStatus
+    from opentelemetry.trace.status import StatusCode as _OtelStatusCode
+    _HAVE_API = True
+    _ApiTracerProvider = _otel_trace.TracerProvider
+    _ApiTracer = _otel_trace.Tracer
+    _ApiSpan = _otel_trace.Span
+except ImportError:  # pragma: no cover - exercised when the API is absent
+    _HAVE_API = False
+    _ApiTracerProvider = _ApiTracer = _ApiSpan = object
+
+__all__ = ["configure", "get_tracer", "TracerProvider", "Tracer", "Span", "inject",
+           "extract", "get_current_span", "use_span", "stats", "force_flush", "shutdown",
+           "OtelError"]
+
+KINDS = {"internal": 1, "server": 2, "client": 3, "producer": 4, "consumer": 5}
+_STATUS = {"unset": 0, "ok": 1, "error": 2}
+
+
+class OtelError(RuntimeError):
+    """A libotel_core call failed; the message is the library's."""
+
+
+def _check(status, what):
+    if status != 0:
+        raise OtelError("%s: %s" % (what, ffi.string(lib.otel_last_error()).decode()))
+
+
+def _b(s, what="value"):
+    if isinstance(s, str):
+        return s.encode("utf-8", "surrogatepass")
+    if isinstance(s, (bytes, bytearray)):
+        return bytes(s)
+    raise TypeError("%s must be str, not %s" % (what, type(s).__name__))
+
+
+# ---- attributes ---------------------------------------------------------------
+
+def _attrs(attributes):
+    """(otel_attr[] cdata, keep-alive list) for a mapping of attributes."""
+    if not attributes:
+        return ffi.NULL, 0, None
+    if not hasattr(attributes, "items"):
+        raise TypeError("attributes must be a mapping, not %s" % type(attributes).__name__)
+    n = len(attributes)
+    arr = ffi.new("otel_attr[]", n)
+    keep = [arr]
+    i = 0
+    for key, value in attributes.items():
+        kb = _b(key, "attribute key")
+        keep.append(kb)
+        a = arr[i]
+        a.key = ffi.from_buffer(kb)
+        a.key_len = len(kb)
+        _set_value(a, value, keep, key)
+        i += 1
+    return arr, i, keep
+
+
+def _set_value(a, value, keep, key):
+    if isinstance(value, bool):
+        a.type, a.bool_value = 2, int(value)
+    elif isinstance(value, int):
+        if not -(1 << 63) <= value < (1 << 63):
+            raise ValueError("attribute %r: %d does not fit in int64" % (key, value))
+        a.type, a.int_value = 3, value
+    elif isinstance(value, float):
+        a.type, a.double_value = 4, value
+    elif isinstance(value, (str, bytes)):
+        vb = _b(value)
+        keep.append(vb)
+        a.type, a.ptr, a.len = 1, ffi.from_buffer(vb), len(vb)
+    elif isinstance(value, (list, tuple)):
+        _set_array(a, list(value), keep, key)
+    else:
+        raise TypeError("attribute %r: unsupported type %s" % (key, type(value).__name__))
+
+
+def _set_array(a, values, keep, key):
+    kinds = {type(v) for v in values}
+    if not values or kinds <= {str}:
+        strs = [_b(v) for v in values]
+        arr = ffi.new("otel_str[]", max(len(strs), 1))
+        for i, s in enumerate(strs):
+            arr[i].ptr = ffi.from_buffer(s)
+            arr[i].len = len(s)
+        keep.extend(strs)
+        keep.append(arr)
+        a.type, a.ptr, a.len = 5, arr, len(strs)
+    elif kinds == {bool}:
+        arr = ffi.new("int[]", [int(v) for v in values])
+        keep.append(arr)
+        a.type, a.ptr, a.len = 6, arr, len(values)
+    elif kinds == {int}:
+        arr = ffi.new("int64_t[]", values)
+        keep.append(arr)
+        a.type, a.ptr, a.len = 7, arr, len(values)
+    elif kinds <= {int, float}:
+        arr = ffi.new("double[]", [float(v) for v in values])
+        keep.append(arr)
+        a.type, a.ptr, a.len = 8, arr, len(values)
+    else:
+        raise TypeError("attribute %r: arrays must hold one type (str, bool, int or float)" % (key,))
+
+
+# ---- the current span ---------------------------------------------------------
+
+_current = contextvars.ContextVar("otel_core_current_span", default=None)
+
+
+def get_current_span(context=None):
+    """The span current in `context` (default: this task's), or None."""
+    if _HAVE_API:
+        span = _otel_trace.get_current_span(context)
+        return span if span is not _otel_trace.INVALID_SPAN else None
+    return _current.get() if context is None else context.get("span")
+
+
+def _parent_span(parent):
+    """The Span standing for an explicit or current parent, or None. A
+    foreign API span becomes a non-recording Span with its ids."""
+    span = parent
+    if parent is None:
+        span = get_current_span()
+    elif _HAVE_API and isinstance(parent, _otel_context.Context):
+        span = get_current_span(parent)
+    if span is None or isinstance(span, Span):
+        return span
+    if _HAVE_API and isinstance(span, _ApiSpan):
+        sc = span.get_span_context()
+        return _Remote.of(sc) if sc.is_valid else None
+    raise TypeError("parent must be a Span or a Context, not %s" % type(parent).__name__)
+
+
+def _c_parent(span):
+    """The otel_context* of a parent Span (owned by it: keep it alive)."""
+    return span._context() if span is not None else lib.otel_context_root()
+
+
+@contextlib.contextmanager
+def use_span(span, end_on_exit=False, record_exception=True, set_status_on_exception=True):
+    """Makes `span` current in Python (and in C on this thread) for the block."""
+    if _HAVE_API:
+        token = _otel_context.attach(_otel_trace.set_span_in_context(span))
+    else:
+        token = _current.set(span)
+    ctoken = lib.otel_context_attach(span._context()) if isinstance(span, Span) else 0
+    try:
+        yield span
+    except BaseException as exc:
+        if isinstance(span, Span) and span.is_recording():
+            if record_exception:
+                span.record_exception(exc)
+            if set_status_on_exception:
+                span.set_status("error", "%s: %s" % (type(exc).__name__, exc))
+        raise
+    finally:
+        if ctoken:
+            lib.otel_context_detach(ctoken)
+        if _HAVE_API:
+            _otel_context.detach(token)
+        else:
+            _current.reset(token)
+        if end_on_exit:
+            span.end()
+
+
+# ---- spans ----------------------------------------------------------------------
+
+class Span(_ApiSpan):
+    """A span of the C core. Safe to use from several threads."""
+
+    def __init__(self, handle, kind=1):
+        self._h = handle
+        self._ctx = None
+        self._kind = kind
+
+    @property
+    def kind(self):
+        """The span kind (an opentelemetry.trace.SpanKind when the API is
+        installed, else its name): instrumentations read it."""
+        if _HAVE_API:
+            return _otel_trace.SpanKind(self._kind - 1)
+        return {v: k for k, v in KINDS.items()}[self._kind]
+
+    def __del__(self):
+        h, self._h = getattr(self, "_h", None), None
+        if self._ctx is not None:
+            lib.otel_context_release(self._ctx)
+        if h is not None:
+            lib.otel_span_release(h)
+
+    def _context(self):
+        if self._ctx is None:
+            self._ctx = lib.otel_context_with_span(lib.otel_context_root(), self._h)
+        return self._ctx
+
+    # -- writing
+    def set_attribute(self, key, value):
+        kb = key.encode() if type(key) is str else _b(key, "attribute key")
+        t = type(value)
+        if t is str:
+            vb = value.encode("utf-8", "surrogatepass")
+            lib.otel_span_set_attribute_str_n(self._h, kb, len(kb), vb, len(vb))
+        elif t is int and -(1 << 63) <= value < (1 << 63):
+            lib.otel_span_set_attribute_i64(self._h, kb, value)
+        elif isinstance(value, bool):
+            lib.otel_span_set_attribute_bool(self._h, kb, int(value))
+        elif isinstance(value, int) and -(1 << 63) <= value < (1 << 63):
+            lib.otel_span_set_attribute_i64(self._h, kb, value)
+        elif isinstance(value, float):
+            lib.otel_span_set_attribute_f64(self._h, kb, value)
+        elif isinstance(value, str):
+            vb = value.encode("utf-8", "surrogatepass")
+            lib.otel_span_set_attribute_str_n(self._h, kb, len(kb), vb, len(vb))
+        else:
+            self.set_attributes({key: value})
+        return self
+
+    def set_attributes(self, attributes):
+        arr, n, _keep = _attrs(attributes)
+        lib.otel_span_set_attributes(self._h, arr, n)
+        return self
+
+    def add_event(self, name, attributes=None, timestamp=None):
+        nb = _b(name, "event name")
+        arr, n, _keep = _attrs(attributes)
+        lib.otel_span_add_event_n(self._h, nb, len(nb), arr, n, int(timestamp or 0))
+        return self
+
+    def add_link(self, context, attributes=None):
+        target = context if isinstance(context, Span) else _Remote.of(context)
+        arr, n, _keep = _attrs(attributes)
+        lib.otel_span_add_link(self._h, target._h, arr, n)
+        return self
+
+    def record_exception(self, exception, attributes=None, timestamp=None, escaped=False):
+        if not isinstance(exception, BaseException):
+            raise TypeError("record_exception needs an exception, not %s" % type(exception).__name__)
+        t = _b(type(exception).__qualname__)
+        m = _b(str(exception))
+        st = _b("".join(traceback.format_exception(type(exception), exception,
+                                                   exception.__traceback__)))
+        arr, n, _keep = _attrs(attributes)
+        lib.otel_span_record_exception_n(self._h, t, len(t), m, len(m), st, len(st), arr, n,
+                                         int(timestamp or 0))
+        return self
+
+    def set_status(self, status, description=None):
+        if _HAVE_API and isinstance(status, _OtelStatus):
+            status, description = status.status_code.value, status.description
+        elif _HAVE_API and isinstance(status, _OtelStatusCode):
+            status = status.value
+        elif isinstance(status, str):
+            if status.lower() not in _STATUS:
+                raise ValueError("status must be 'unset', 'ok' or 'error', not %r" % status)
+            status = _STATUS[status.lower()]
+        elif not isinstance(status, int) or status not in (0, 1, 2):
+            raise ValueError("status must be 0, 1, 2 or a name, not %r" % (status,))
+        d = _b(description) if description else b""
+        lib.otel_span_set_status_n(self._h, status, d, len(d))
+        return self
+
+    def update_name(self, name):
+        nb = _b(name, "span name")
+        lib.otel_span_update_name_n(self._h, nb, len(nb))
+        return self
+
+    def end(self, end_time=None):
+        # end consumes a reference; this object keeps its own until collected
+        lib.otel_span_end_at(lib.otel_span_retain(self._h), int(end_time or 0))
+
+    # -- reading
+    def is_recording(self):
+        return bool(lib.otel_span_is_recording(self._h))
+
+    def _sc(self):
+        sc = ffi.new("otel_span_context *")
+        lib.otel_span_get_context(self._h, sc)
+        return sc
+
+    @property
+    def trace_id(self):
+        return int.from_bytes(bytes(self._sc().trace_id), "big")
+
+    @property
+    def span_id(self):
+        return int.from_bytes(bytes(self._sc().span_id), "big")
+
+    def get_span_context(self):
+        sc = self._sc()
+        tid = int.from_bytes(bytes(sc.trace_id), "big")
+        sid = int.from_bytes(bytes(sc.span_id), "big")
+        if not _HAVE_API:
+            return (tid, sid, sc.trace_flags)
+        n = ffi.new("size_t *")
+        ts = ffi.string(lib.otel_span_get_trace_state(self._h, n), n[0]).decode()
+        state = _otel_trace.TraceState.from_header([ts]) if ts else None
+        return _otel_trace.SpanContext(tid, sid, bool(sc.is_remote),
+                                       _otel_trace.TraceFlags(sc.trace_flags & 0xFF), state)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is not None and self.is_recording():
+            self.record_exception(exc)
+            self.set_status("error", "%s: %s" % (exc_type.__name__, exc))
+        self.end()
+        return False
+
+
+class _Remote(Span):
+    """A non-recording span standing for a foreign span context."""
+
+    @classmethod
+    def of(cls, span_context):
+        if not _HAVE_API or not isinstance(span_context, _otel_trace.SpanContext):
+            raise TypeError("expected a SpanContext, not %s" % type(span_context).__name__)
+        sc = ffi.new("otel_span_context *")
+        sc.trace_id = list(span_context.trace_id.to_bytes(16, "big"))
+        sc.span_id = list(span_context.span_id.to_bytes(8, "big"))
+        sc.trace_flags = int(span_context.trace_flags) & 0xFF
+        sc.is_remote = 1 if span_context.is_remote else 0
+        ts = span_context.trace_state.to_header().encode() if span_context.trace_state else b""
+        out = ffi.new("otel_span **")
+        _check(lib.otel_span_wrap(out, sc, ts, len(ts)), "span_wrap")
+        return cls(out[0])
+
+
+class Tracer(_ApiTracer):
+    """Starts spans for one instrumentation scope."""
+
+    def __init__(self, provider, handle):
+        self._provider = provider  # keeps the C provider alive
+        self._t = handle
+
+    def start_span(self, name, context=None, kind=None, attributes=None, links=None,
+                   start_time=None, record_exception=True, set_status_on_exception=True):
+        nb = name.encode() if type(name) is str else _b(name, "span name")
+        parent_span = _parent_span(context)
+        parent = _c_parent(parent_span)
+        k = 1 if kind is None else _kind(kind)
+        if attributes and not links:
+            # the common case: start, then the typed setters (no record array)
+            span = Span(lib.otel_tracer_start_span_n(self._t, nb, len(nb), k, parent, ffi.NULL, 0,
+                                                     ffi.NULL, 0, int(start_time or 0)), k)
+            set_attr = span.set_attribute
+            for key, value in attributes.items():
+                set_attr(key, value)
+            return span
+        arr, n, _keep = _attrs(attributes)
+        cl, nl = ffi.NULL, 0
+        if links:
+            keep_links = []
+            cl = ffi.new("otel_link[]", len(links))
+            for i, link in enumerate(links):
+                target, lattrs = (link.context, link.attributes) if _HAVE_API and isinstance(
+                    link, _otel_trace.Link) else (link, None)
+                t = target if isinstance(target, Span) else _Remote.of(target)
+                la, ln, lkeep = _attrs(lattrs)
+                keep_links.append((t, la, lkeep))
+                cl[i].span, cl[i].attrs, cl[i].n_attrs = t._h, la, ln
+            nl = len(links)
+        h = lib.otel_tracer_start_span_n(self._t, nb, len(nb), k, parent, arr, n, cl, nl,
+                                         int(start_time or 0))
+        return Span(h, k)
+
+    def start_as_current_span(self, name, context=None, kind=None, attributes=None, links=None,
+                              start_time=None, record_exception=True,
+                              set_status_on_exception=True, end_on_exit=True):
+        """A context manager (and decorator) that starts a span and makes it current."""
+        return _AsCurrent(self, name, context, kind, attributes, links, start_time,
+                          record_exception, set_status_on_exception, end_on_exit)
+
+
+class _AsCurrent(contextlib.ContextDecorator):
+    def __init__(self, tracer, name, *args):
+        self._tracer, self._name, self._args = tracer, name, args
+        self._cm = None
+
+    def __enter__(self):
+        context, kind, attributes, links, start_time, rec, status, end = self._args
+        span = self._tracer.start_span(self._name, context, kind, attributes, links, start_time)
+        self._cm = use_span(span, end_on_exit=end, record_exception=rec,
+                            set_status_on_exception=status)
+        return self._cm.__enter__()
+
+    def __exit__(self, *exc):
+        cm, self._cm = self._cm, None
+        return cm.__exit__(*exc)
+
+    def _recreate_cm(self):  # a fresh one per decorated call
+        return _AsCurrent(self._tracer, self._name, *self._args)
+
+
+def _kind(kind):
+    if kind is None:
+        return 1
+    if isinstance(kind, str):
+        if kind.lower() not in KINDS:
+            raise ValueError("kind must be one of %s, not %r" % (", ".join(KINDS), kind))
+        return KINDS[kind.lower()]
+    if _HAVE_API and isinstance(kind, _otel_trace.SpanKind):
+        return kind.value + 1  # the API's enum starts at INTERNAL = 0
+    if isinstance(kind, int) and 1 <= kind <= 5:
+        return kind
+    raise ValueError("bad span kind %r" % (kind,))
+
+
+# ---- the provider -------------------------------------------------------------
+
+class TracerProvider(_ApiTracerProvider):
+    """A provider of the C core, configured from OTEL_* keywords and the
+    environment (keywords win). ``exporter`` may be "otlp", "console",
+    "none", "memory" (spans readable with ``finished_spans()``) or
+    "file:<path>" (OTLP/JSON lines)."""
+
+    def __init__(self, exporter=None, batch=True, **settings):
+        opts = ffi.new("otel_options **")
+        _check(lib.otel_options_new(opts), "options_new")
+        o = opts[0]
+        self._mem = None
+        try:
+            for key, value in settings.items():
+                name = key if key.isupper() else "OTEL_" + key.upper()
+                nb, vb = _b(name), _b(str(value).lower() if isinstance(value, bool) else str(value))
+                _check(lib.otel_options_set_n(o, nb, len(nb), vb, len(vb)), "option %s" % name)
+            if exporter is not None:
+                self._add_exporter(o, exporter, batch)
+            out = ffi.new("otel_tracer_provider **")
+            _check(lib.otel_tracer_provider_new(out, o), "tracer_provider_new")
+            self._tp = out[0]
+        finally:
+            lib.otel_options_free(o)
+        self._tracers = {}
+        self._lock = threading.Lock()
+
+    def _add_exporter(self, o, exporter, batch):
+        if exporter in ("otlp", "console", "none"):
+            nb, vb = b"OTEL_TRACES_EXPORTER", exporter.encode()
+            _check(lib.otel_options_set_n(o, nb, len(nb), vb, len(vb)), "exporter")
+            return
+        e = ffi.new("otel_exporter **")
+        if exporter == "memory":
+            _check(lib.otel_exporter_in_memory_new(e), "in-memory exporter")
+            self._mem = e[0]
+        elif isinstance(exporter, str) and exporter.startswith("file:"):
+            _check(lib.otel_exporter_file_new(e, _b(exporter[5:])), "file exporter")
+        else:
+            raise ValueError("exporter must be 'otlp', 'console', 'none', 'memory' or 'file:<path>'")
+        p = ffi.new("otel_processor **")
+        if batch and exporter != "memory":
+            _check(lib.otel_processor_batch_new(p, e[0], o), "batch processor")
+        else:
+            _check(lib.otel_processor_simple_new(p, e[0]), "simple processor")
+        _check(lib.otel_options_add_processor(o, p[0]), "add processor")
+        lib.otel_processor_release(p[0])
+        if self._mem is None:
+            lib.otel_exporter_release(e[0])
+
+    def get_tracer(self, instrumenting_module_name, instrumenting_library_version=None,
+                   schema_url=None, attributes=None):
+        key = (instrumenting_module_name, instrumenting_library_version, schema_url)
+        with self._lock:
+            t = self._tracers.get(key)
+            if t is None:
+                h = lib.otel_tracer_provider_get_tracer(
+                    self._tp, _b(instrumenting_module_name or ""),
+                    _b(instrumenting_library_version) if instrumenting_library_version else ffi.NULL,
+                    _b(schema_url) if schema_url else ffi.NULL)
+                t = self._tracers[key] = Tracer(self, h)
+            return t
+
+    def force_flush(self, timeout_millis=30000):
+        return lib.otel_tracer_provider_force_flush(self._tp, int(timeout_millis)) == 0
+
+    def shutdown(self, timeout_millis=30000):
+        return lib.otel_tracer_provider_shutdown(self._tp, int(timeout_millis)) == 0
+
+    def stats(self):
+        """The provider's counters as a dict (spans_started, dropped_queue_full, ...)."""
+        n = 64
+        buf = ffi.new("uint64_t[]", n)
+        got = lib.otel_tracer_provider_get_stats(self._tp, buf, n)
+        out = {ffi.string(lib.otel_stat_name(i)).decode(): buf[i] for i in range(got)}
+        err = ffi.new("char[]", 512)
+        lib.otel_tracer_provider_last_error(self._tp, err, 512)
+        out["last_error"] = ffi.string(err).decode()
+        return out
+
+    def finished_spans(self):
+        """With exporter="memory": the ended spans as dicts, in end order."""
+        if self._mem is None:
+            raise ValueError('finished_spans() needs TracerProvider(exporter="memory")')
+        spans = []
+        for i in range(lib.otel_exporter_in_memory_count(self._mem)):
+            d = lib.otel_exporter_in_memory_get(self._mem, i)
+            try:
+                spans.append(_span_data(d))
+            finally:
+                lib.otel_span_data_release(d)
+        return spans
+
+    def clear_finished_spans(self):
+        if self._mem is not None:
+            lib.otel_exporter_in_memory_reset(self._mem)
+
+    def __del__(self):
+        tp = getattr(self, "_tp", None)
+        if tp is not None:
+            self._tp = None
+            lib.otel_tracer_provider_release(tp)
+        if getattr(self, "_mem", None) is not None:
+            lib.otel_exporter_release(self._mem)
+
+
+def _attr_value(a):
+    t = a.type
+    if t == 1:
+        return ffi.unpack(ffi.cast("char *", a.ptr), a.len).decode("utf-8", "replace")
+    if t == 2:
+        return bool(a.bool_value)
+    if t == 3:
+        return a.int_value
+    if t == 4:
+        return a.double_value
+    if t == 5:
+        strs = ffi.cast("otel_str *", a.ptr)
+        return [ffi.unpack(strs[i].ptr, strs[i].len).decode("utf-8", "replace") for i in range(a.len)]
+    if t == 6:
+        return [bool(v) for v in ffi.unpack(ffi.cast("int *", a.ptr), a.len)]
+    if t == 7:
+        return list(ffi.unpack(ffi.cast("int64_t *", a.ptr), a.len))
+    if t == 8:
+        return list(ffi.unpack(ffi.cast("double *", a.ptr), a.len))
+    return None
+
+
+def _span_data(d):
+    n = ffi.new("size_t *")
+    name = ffi.unpack(lib.otel_span_data_name(d, n), n[0]).decode()
+    sc = ffi.new("otel_span_context *")
+    lib.otel_span_data_context(d, sc)
+    parent = ffi.new("uint8_t[8]")
+    has_parent = lib.otel_span_data_parent_span_id(d, parent)
+    attrs = {}
+    a = ffi.new("otel_attr *")
+    for i in range(lib.otel_span_data_attribute_count(d)):
+        if lib.otel_span_data_attribute(d, i, a) == 0:
+            attrs[ffi.unpack(a.key, a.key_len).decode()] = _attr_value(a)
+    return {
+        "name": name,
+        "trace_id": bytes(sc.trace_id).hex(),
+        "span_id": bytes(sc.span_id).hex(),
+        "parent_span_id": bytes(parent).hex() if has_parent else None,
+        "kind": lib.otel_span_data_kind(d),
+        "attributes": attrs,
+    }
+
+
+# ---- module-level convenience ----------------------------------------------
+
+_global = None
+_global_lock = threading.Lock()
+
+
+def configure(exporter=None, batch=True, **settings):
+    """Makes the process-wide provider (C, Python and every binding share it)
+    from OTEL_* keywords, e.g. ``configure(service_name="shop",
+    traces_sampler="parentbased_traceidratio", traces_sampler_arg=0.1)``.
+    Returns it. Replaces a previous one (which is shut down)."""
+    global _global
+    tp = TracerProvider(exporter=exporter, batch=batch, **settings)
+    with _global_lock:
+        old, _global = _global, tp
+    lib.otel_tracer_provider_set_global(tp._tp)
+    if old is not None:
+        old.shutdown(5000)
+    return tp
+
+
+def _provider():
+    global _global
+    with _global_lock:
+        if _global is None:
+            _global = TracerProvider()
+            lib.otel_tracer_provider_set_global(_global._tp)
+        return _global
+
+
+def get_tracer(name, version=None, schema_url=None):
+    """A tracer of the process-wide provider (configured on first use)."""
+    return _provider().get_tracer(name, version, schema_url)
+
+
+def stats():
+    return _provider().stats()
+
+
+def force_flush(timeout_millis=30000):
+    return _provider().force_flush(timeout_millis)
+
+
+def shutdown(timeout_millis=30000):
+    return _provider().shutdown(timeout_millis)
+
+
+# ---- propagation ------------------------------------------------------------------
+
+def inject(carrier=None, context=None):
+    """Writes the current span (or the one in `context`) and baggage into
+    `carrier`, a dict (a new one when None), with the propagators
+    OTEL_PROPAGATORS names. Returns the carrier."""
+    if carrier is None:
+        carrier = {}
+    h = ffi.new("otel_headers **")
+    _check(lib.otel_headers_new(h), "headers_new")
+    p = lib.otel_propagator_get_global()
+    try:
+        span = _parent_span(context)
+        lib.otel_propagator_inject_headers(p, _c_parent(span), h[0])
+        name, value = ffi.new("char **"), ffi.new("char **")
+        nl, vl = ffi.new("size_t *"), ffi.new("size_t *")
+        for i in range(lib.otel_headers_count(h[0])):
+            lib.otel_headers_at(h[0], i, name, nl, value, vl)
+            carrier[ffi.unpack(name[0], nl[0]).decode()] = ffi.unpack(value[0], vl[0]).decode()
+    finally:
+        lib.otel_propagator_release(p)
+        lib.otel_headers_free(h[0])
+    return carrier
+
+
+def extract(carrier):
+    """The remote parent in `carrier` (a mapping of header names, any case,
+    to str or list of str) as a Span to pass as `context=`, or None."""
+    if not hasattr(carrier, "items"):
+        raise TypeError("carrier must be a mapping, not %s" % type(carrier).__name__)
+    h = ffi.new("otel_headers **")
+    _check(lib.otel_headers_new(h), "headers_new")
+    p = lib.otel_propagator_get_global()
+    try:
+        for k, v in carrier.items():
+            for one in (v if isinstance(v, (list, tuple)) else [v]):
+                kb, vb = _b(k, "header name"), _b(one, "header value")
+                lib.otel_headers_add_n(h[0], kb, len(kb), vb, len(vb))
+        ctx = lib.otel_propagator_extract_headers(p, lib.otel_context_root(), h[0])
+        span = lib.otel_context_get_span(ctx)
+        out = Span(lib.otel_span_retain(span)) if span != ffi.NULL else None
+        lib.otel_context_release(ctx)
+        return out
+    finally:
+        lib.otel_propagator_release(p)
+        lib.otel_headers_free(h[0])
+
+
+# ---- fork -------------------------------------------------------------------------
+# The C core gives the child a fresh, empty pipeline; nothing to redo in
+# Python except forgetting a lock a parent thread might have held.
+
+def _after_fork_in_child():
+    global _global_lock
+    _global_lock = threading.Lock()
+    with _global_lock:
+        for tp in ([_global] if _global is not None else []):
+            tp._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -1,0 +1,177 @@
+"""cffi build script (API mode, out of line): compiles otel_core._native
+against the one shared libotel_core.so.1. Where the library comes from, in
+order: OTEL_CORE_LIBDIR; an installed copy pkg-config knows; else the
+repository's own build/ (built with CMake here when missing)."""
+import os
+import pathlib
+import shutil
+import subprocess
+
+from cffi import FFI
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+
+CDEF = r"""
+typedef enum { OTEL_OK = 0, ... } otel_status;
+typedef struct otel_options otel_options;
+typedef struct otel_tracer_provider otel_tracer_provider;
+typedef struct otel_tracer otel_tracer;
+typedef struct otel_span otel_span;
+typedef struct otel_context otel_context;
+typedef struct otel_baggage otel_baggage;
+typedef struct otel_exporter otel_exporter;
+typedef struct otel_processor otel_processor;
+typedef struct otel_propagator otel_propagator;
+typedef struct otel_headers otel_headers;
+typedef struct otel_span_data otel_span_data;
+
+typedef struct otel_str { const char *ptr; size_t len; } otel_str;
+typedef struct otel_attr {
+    const char *key; size_t key_len; int32_t type; int32_t bool_value;
+    int64_t int_value; double double_value; const void *ptr; size_t len;
+} otel_attr;
+typedef struct otel_span_context {
+    uint8_t trace_id[16]; uint8_t span_id[8]; uint8_t trace_flags; uint8_t is_remote;
+    uint8_t reserved[6];
+} otel_span_context;
+typedef struct otel_link { const otel_span *span; const otel_attr *attrs; size_t n_attrs; } otel_link;
+
+const char *otel_version(void);
+const char *otel_last_error(void);
+uint64_t otel_time_now_ns(void);
+
+otel_status otel_options_new(otel_options **out);
+void otel_options_free(otel_options *opts);
+otel_status otel_options_set_n(otel_options *opts, const char *name, size_t name_len,
+                               const char *value, size_t value_len);
+otel_status otel_options_add_processor(otel_options *opts, otel_processor *p);
+
+otel_status otel_tracer_provider_new(otel_tracer_provider **out, const otel_options *opts);
+void otel_tracer_provider_release(otel_tracer_provider *tp);
+otel_tracer *otel_tracer_provider_get_tracer(otel_tracer_provider *tp, const char *name,
+                                             const char *version, const char *schema_url);
+otel_status otel_tracer_provider_force_flush(otel_tracer_provider *tp, uint32_t timeout_ms);
+otel_status otel_tracer_provider_shutdown(otel_tracer_provider *tp, uint32_t timeout_ms);
+void otel_tracer_provider_set_global(otel_tracer_provider *tp);
+size_t otel_tracer_provider_get_stats(const otel_tracer_provider *tp, uint64_t *out, size_t n);
+const char *otel_stat_name(int stat);
+size_t otel_tracer_provider_last_error(const otel_tracer_provider *tp, char *buf, size_t cap);
+
+otel_span *otel_tracer_start_span_n(otel_tracer *t, const char *name, size_t name_len, int kind,
+                                    otel_context *parent, const otel_attr *attrs, size_t n_attrs,
+                                    const otel_link *links, size_t n_links, uint64_t start_ns);
+otel_status otel_span_wrap(otel_span **out, const otel_span_context *sc,
+                           const char *trace_state, size_t trace_state_len);
+otel_span *otel_span_retain(otel_span *span);
+void otel_span_release(otel_span *span);
+void otel_span_end_at(otel_span *span, uint64_t end_ns);
+int otel_span_is_recording(const otel_span *span);
+void otel_span_get_context(const otel_span *span, otel_span_context *out);
+const char *otel_span_get_trace_state(const otel_span *span, size_t *len);
+void otel_span_set_attributes(otel_span *span, const otel_attr *attrs, size_t n);
+void otel_span_set_attribute_str_n(otel_span *span, const char *key, size_t key_len,
+                                   const char *value, size_t value_len);
+void otel_span_set_attribute_i64(otel_span *span, const char *key, int64_t value);
+void otel_span_set_attribute_f64(otel_span *span, const char *key, double value);
+void otel_span_set_attribute_bool(otel_span *span, const char *key, int value);
+void otel_span_add_event_n(otel_span *span, const char *name, size_t name_len,
+                           const otel_attr *attrs, size_t n_attrs, uint64_t time_ns);
+void otel_span_add_link(otel_span *span, const otel_span *target, const otel_attr *attrs,
+                        size_t n_attrs);
+void otel_span_record_exception_n(otel_span *span, const char *type, size_t type_len,
+                                  const char *message, size_t message_len,
+                                  const char *stacktrace, size_t stacktrace_len,
+                                  const otel_attr *attrs, size_t n_attrs, uint64_t time_ns);
+void otel_span_set_status_n(otel_span *span, int code, const char *description,
+                            size_t description_len);
+void otel_span_update_name_n(otel_span *span, const char *name, size_t name_len);
+
+otel_context *otel_context_root(void);
+otel_context *otel_context_with_span(otel_context *ctx, otel_span *span);
+otel_span *otel_context_get_span(otel_context *ctx);
+otel_context *otel_context_with_baggage(otel_context *ctx, otel_baggage *baggage);
+otel_baggage *otel_context_get_baggage(otel_context *ctx);
+otel_context *otel_context_retain(otel_context *ctx);
+void otel_context_release(otel_context *ctx);
+uint64_t otel_context_attach(otel_context *ctx);
+otel_status otel_context_detach(uint64_t token);
+
+otel_status otel_baggage_set_n(const otel_baggage *b, const char *name, size_t name_len,
+                               const char *value, size_t value_len, const char *metadata,
+                               size_t metadata_len, otel_baggage **out);
+size_t otel_baggage_count(const otel_baggage *b);
+otel_status otel_baggage_entry(const otel_baggage *b, size_t index, const char **name,
+                               const char **value, const char **metadata);
+otel_baggage *otel_baggage_retain(otel_baggage *b);
+void otel_baggage_release(otel_baggage *b);
+
+otel_status otel_headers_new(otel_headers **out);
+void otel_headers_free(otel_headers *h);
+otel_status otel_headers_add_n(otel_headers *h, const char *name, size_t name_len,
+                               const char *value, size_t value_len);
+size_t otel_headers_count(const otel_headers *h);
+otel_status otel_headers_at(const otel_headers *h, size_t index, const char **name,
+                            size_t *name_len, const char **value, size_t *value_len);
+otel_propagator *otel_propagator_get_global(void);
+void otel_propagator_release(otel_propagator *p);
+size_t otel_propagator_field_count(const otel_propagator *p);
+const char *otel_propagator_field(const otel_propagator *p, size_t index);
+void otel_propagator_inject_headers(const otel_propagator *p, otel_context *ctx, otel_headers *h);
+otel_context *otel_propagator_extract_headers(const otel_propagator *p, otel_context *ctx,
+                                              const otel_headers *h);
+
+otel_status otel_exporter_in_memory_new(otel_exporter **out);
+size_t otel_exporter_in_memory_count(otel_exporter *e);
+const otel_span_data *otel_exporter_in_memory_get(otel_exporter *e, size_t i);
+void otel_exporter_in_memory_reset(otel_exporter *e);
+otel_status otel_exporter_file_new(otel_exporter **out, const char *path);
+void otel_exporter_release(otel_exporter *e);
+otel_status otel_processor_simple_new(otel_processor **out, otel_exporter *e);
+otel_status otel_processor_batch_new(otel_processor **out, otel_exporter *e, const otel_options *o);
+void otel_processor_release(otel_processor *p);
+void otel_span_data_release(const otel_span_data *d);
+const char *otel_span_data_name(const otel_span_data *d, size_t *len);
+void otel_span_data_context(const otel_span_data *d, otel_span_context *out);
+int otel_span_data_parent_span_id(const otel_span_data *d, uint8_t *out);
+int otel_span_data_kind(const otel_span_data *d);
+size_t otel_span_data_attribute_count(const otel_span_data *d);
+otel_status otel_span_data_attribute(const otel_span_data *d, size_t i, otel_attr *out);
+"""
+
+
+def _libdir():
+    if os.environ.get("OTEL_CORE_LIBDIR"):
+        return pathlib.Path(os.environ["OTEL_CORE_LIBDIR"]).resolve()
+    if shutil.which("pkg-config"):
+        r = subprocess.run(["pkg-config", "--variable=libdir", "otel_core"],
+                           capture_output=True, text=True)
+        if r.returncode == 0 and r.stdout.strip():
+            return pathlib.Path(r.stdout.strip())
+    build = ROOT / "build"
+    if not (build / "libotel_core.so.1").exists():
+        subprocess.run(["cmake", "-S", str(ROOT), "-B", str(build),
+                        "-DCMAKE_BUILD_TYPE=RelWithDebInfo"], check=True)
+        subprocess.run(["cmake", "--build", str(build), "-j2", "--target", "otel_core"], check=True)
+    return build
+
+
+def _includedir(libdir):
+    local = ROOT / "include"
+    return local if local.exists() else libdir.parent / "include"
+
+
+libdir = _libdir()
+ffibuilder = FFI()
+ffibuilder.cdef(CDEF)
+ffibuilder.set_source(
+    "otel_core._native",
+    "#include <otel/otel.h>",
+    include_dirs=[str(_includedir(libdir))],
+    library_dirs=[str(libdir)],
+    libraries=["otel_core"],
+    # the extension finds the shared library where it was built against
+    extra_link_args=["-Wl,-rpath," + str(libdir)],
+)
+
+if __name__ == "__main__":
+    ffibuilder.compile(verbose=True)
