@@ -25,12 +25,11 @@ def _c_helper(tmp_path):
     src = tmp_path / "helper.c"
     src.write_text('#include <otel/otel.h>\n'
                    'void helper_work(void) {\n'
-                   '  otel_tracer_provider *tp = otel_tracer_provider_global();\n'
+                   '  otel_tracer_provider *tp = otel_tracer_provider_global(); /* borrowed */\n'
                    '  otel_tracer *t = otel_tracer_provider_get_tracer(tp, "c-helper", NULL, NULL);\n'
                    '  otel_span *s = otel_tracer_start_span(t, "c-child", OTEL_SPAN_KIND_INTERNAL, NULL);\n'
                    '  otel_span_set_attribute_str(s, "lang", "c");\n'
                    '  otel_span_end(s);\n'
-                   '  otel_tracer_provider_release(tp);\n'
                    '}\n')
     lib_dir = pathlib.Path(os.environ.get("OTEL_CORE_LIBDIR", ROOT / "build"))
     so = tmp_path / "libhelper.so"

@@ -1,0 +1,119 @@
+-- busted suite for the Lua binding: spans, attributes from tables, errors,
+-- with_span, propagation and what the exporter wrote (OTLP/JSON lines).
+local otel = require("otel_core")
+local json = require("dkjson")
+
+local path = os.tmpname()
+
+local function spans()
+  assert.is_true(otel.force_flush(5000))
+  local out = {}
+  for line in io.lines(path) do
+    local doc = json.decode(line)
+    for _, rs in ipairs(doc.resourceSpans) do
+      for _, ss in ipairs(rs.scopeSpans) do
+        for _, s in ipairs(ss.spans) do
+          s.scope = ss.scope.name
+          out[s.name] = s
+        end
+      end
+    end
+  end
+  return out
+end
+
+local function attr(span, key)
+  for _, a in ipairs(span.attributes or {}) do
+    if a.key == key then return a.value end
+  end
+end
+
+describe("otel_core for Lua", function()
+  before_each(function()
+    io.open(path, "w"):close()
+    otel.configure({ core_exporter_file_path = path, traces_sampler = "always_on",
+                     service_name = "lua-test" })
+  end)
+
+  it("makes spans with attributes of every Lua type, events and status", function()
+    local t = otel.tracer("lua.test", "1.0")
+    local s = t:start_span("op", { kind = "client", attributes = { i = 42, f = 2.5, s = "x", b = true } })
+    s:set_attribute("later", 7)
+    s:add_event("ev", { n = 1 })
+    s:set_status("error", "bad")
+    assert.is_true(s:is_recording())
+    s:finish()
+    assert.is_false(s:is_recording())
+    local got = spans().op
+    assert.are.equal("lua.test", got.scope)
+    assert.are.equal(3, got.kind)
+    assert.are.same({ intValue = "42" }, attr(got, "i"))
+    assert.are.same({ doubleValue = 2.5 }, attr(got, "f"))
+    assert.are.same({ stringValue = "x" }, attr(got, "s"))
+    assert.are.same({ boolValue = true }, attr(got, "b"))
+    assert.are.same({ intValue = "7" }, attr(got, "later"))
+    assert.are.equal("ev", got.events[1].name)
+    assert.are.equal(2, got.status.code)
+  end)
+
+  it("with_span nests, ends, and records an error then raises it again", function()
+    local t = otel.tracer("lua.test")
+    local ok, err = pcall(function()
+      t:with_span("outer", function(outer)
+        t:with_span("inner", function() end)
+        error("boom")
+      end)
+    end)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("boom"))
+    local got = spans()
+    assert.are.equal(got.outer.spanId, got.inner.parentSpanId)
+    assert.are.equal(got.outer.traceId, got.inner.traceId)
+    assert.are.equal(2, got.outer.status.code)
+    assert.are.equal("exception", got.outer.events[1].name)
+    assert.are.equal(42, t:with_span("value", function() return 42 end))
+  end)
+
+  it("injects and extracts through header tables", function()
+    local t = otel.tracer("lua.test")
+    local client = t:start_span("client")
+    local headers = otel.inject({}, client)
+    assert.truthy(headers.traceparent:match("^00%-" .. client:trace_id() .. "%-" .. client:span_id()))
+    client:finish()
+    local parent = otel.extract({ TraceParent = headers.traceparent })
+    t:start_span("server", { kind = "server", parent = parent }):finish()
+    local got = spans()
+    assert.are.equal(got.client.spanId, got.server.parentSpanId)
+  end)
+
+  it("raises clear errors for wrong argument types", function()
+    local t = otel.tracer("lua.test")
+    assert.has_error(function() t:start_span(42) end, "span name must be a string, got number")
+    assert.has_error(function() t:start_span("x", { kind = "sideways" }) end)
+    assert.has_error(function() t:start_span("x", { attributes = { k = {} } }) end)
+    local s = t:start_span("x")
+    assert.has_error(function() s:set_attribute("k", function() end) end)
+    assert.has_error(function() s:set_status("weird") end)
+    assert.has_error(function() otel.extract("nope") end)
+    s:finish()
+    s:finish() -- ignored
+    s:set_attribute("after", 1) -- ignored
+  end)
+
+  it("lets the GC collect spans never ended: not exported, not ended", function()
+    local t = otel.tracer("lua.test")
+    local started, ended = otel.stat("spans_started"), otel.stat("spans_ended")
+    for _ = 1, 1000 do
+      local s = t:start_span("abandoned")
+      local _ = s:_context()
+    end
+    collectgarbage("collect")
+    collectgarbage("collect")
+    assert.are.equal(started + 1000, otel.stat("spans_started"))
+    assert.are.equal(ended, otel.stat("spans_ended"))
+    t:start_span("kept"):finish()
+    local got = spans()
+    assert.is_nil(got.abandoned)
+    assert.is_not_nil(got.kept)
+  end)
+end)

@@ -1,0 +1,111 @@
+# frozen_string_literal: true
+
+# minitest suite for the Ruby binding: in_span, attributes from hashes,
+# exceptions recorded and re-raised, propagation, errors, GC of spans.
+require "json"
+require "minitest/autorun"
+require "tmpdir"
+require "otel_core"
+
+class OtelCoreTest < Minitest::Test
+  def setup
+    @path = File.join(Dir.tmpdir, "otel-ruby-#{Process.pid}-#{name}.jsonl")
+    File.write(@path, "")
+    OtelCore.configure do |c|
+      c.core_exporter_file_path = @path
+      c.traces_sampler = "always_on"
+      c.service_name = "ruby-test"
+    end
+    @tracer = OtelCore.tracer("ruby.test", "1.0")
+  end
+
+  def teardown
+    File.delete(@path) if File.exist?(@path)
+  end
+
+  def spans
+    assert OtelCore.force_flush(5000)
+    out = {}
+    File.readlines(@path).each do |line|
+      JSON.parse(line)["resourceSpans"].each do |rs|
+        rs["scopeSpans"].each do |ss|
+          ss["spans"].each { |s| out[s["name"]] = s.merge("scope" => ss["scope"]["name"]) }
+        end
+      end
+    end
+    out
+  end
+
+  def attr(span, key)
+    (span["attributes"] || []).find { |a| a["key"] == key }&.fetch("value")
+  end
+
+  def test_in_span_nests_with_attributes_of_every_type
+    @tracer.in_span("outer", attributes: { "i" => 42, "f" => 2.5, "s" => "x", "b" => true,
+                                           sym: :y }, kind: :server) do |outer|
+      outer["later"] = 7
+      @tracer.in_span("inner") { |inner| inner.add_event("ev", attributes: { "n" => 1 }) }
+    end
+    got = spans
+    assert_equal got["outer"]["spanId"], got["inner"]["parentSpanId"]
+    assert_equal got["outer"]["traceId"], got["inner"]["traceId"]
+    assert_equal 2, got["outer"]["kind"]
+    assert_equal({ "intValue" => "42" }, attr(got["outer"], "i"))
+    assert_equal({ "doubleValue" => 2.5 }, attr(got["outer"], "f"))
+    assert_equal({ "stringValue" => "x" }, attr(got["outer"], "s"))
+    assert_equal({ "boolValue" => true }, attr(got["outer"], "b"))
+    assert_equal({ "stringValue" => "y" }, attr(got["outer"], "sym"))
+    assert_equal({ "intValue" => "7" }, attr(got["outer"], "later"))
+    assert_equal "ev", got["inner"]["events"][0]["name"]
+    assert_equal "ruby.test", got["outer"]["scope"]
+  end
+
+  def test_exceptions_are_recorded_and_reraised
+    assert_raises(KeyError) { @tracer.in_span("boom") { raise KeyError, "missing" } }
+    got = spans["boom"]
+    assert_equal 2, got["status"]["code"]
+    ev = got["events"].find { |e| e["name"] == "exception" }
+    refute_nil ev
+    assert_equal({ "stringValue" => "KeyError" }, attr(ev, "exception.type"))
+    assert_equal({ "stringValue" => "missing" }, attr(ev, "exception.message"))
+  end
+
+  def test_inject_and_extract_with_hashes
+    client = @tracer.start_span("client", kind: :client)
+    headers = OtelCore.inject({}, span: client)
+    assert_match(/\A00-#{client.trace_id}-#{client.span_id}-0[13]\z/, headers["traceparent"])
+    client.finish
+    parent = OtelCore.extract({ "TraceParent" => headers["traceparent"] })
+    @tracer.in_span("server", kind: :server, with_parent: parent) { nil }
+    got = spans
+    assert_equal got["client"]["spanId"], got["server"]["parentSpanId"]
+  end
+
+  def test_wrong_arguments_raise_clear_errors
+    assert_raises(TypeError) { @tracer.start_span(42) }
+    assert_raises(ArgumentError) { @tracer.start_span("x", kind: :sideways) }
+    assert_raises(TypeError) { @tracer.start_span("x", attributes: { "k" => [] }) }
+    assert_raises(ArgumentError) { @tracer.start_span("x", attributes: { "k" => 2**70 }) }
+    span = @tracer.start_span("x")
+    assert_raises(TypeError) { span.set_attribute("k", Object.new) }
+    assert_raises(ArgumentError) { span.status = :weird }
+    assert_raises(TypeError) { OtelCore.extract("nope") }
+    assert_raises(TypeError) { @tracer.start_span("x", with_parent: 3) }
+    span.finish
+    span.finish # ignored
+    span["after"] = 1 # ignored
+  end
+
+  def test_gc_collects_spans_never_finished
+    started = OtelCore.stat("spans_started")
+    ended = OtelCore.stat("spans_ended")
+    1000.times { @tracer.start_span("abandoned").context }
+    GC.start
+    assert_equal started + 1000, OtelCore.stat("spans_started")
+    assert_equal ended, OtelCore.stat("spans_ended")
+    @tracer.in_span("kept") { nil }
+    got = spans
+    assert_nil got["abandoned"]
+    refute_nil got["kept"]
+  end
+end
