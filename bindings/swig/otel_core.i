@@ -169,7 +169,8 @@ double otel_swig_stat(const char *name) {
 otel_swig_tracer *otel_swig_new_tracer(const char *name, const char *version) {
     otel_swig_tracer *t = (otel_swig_tracer *)calloc(1, sizeof *t);
     if (!t) return NULL;
-    t->tp = otel_tracer_provider_retain(otel_tracer_provider_global());
+    t->tp = otel_tracer_provider_get_global();
+    if (!t->tp) t->tp = otel_tracer_provider_retain(otel_tracer_provider_global()); /* no-op */
     t->t = otel_tracer_provider_get_tracer(t->tp, name ? name : "", version, NULL);
     return t;
 }

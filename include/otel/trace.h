@@ -135,6 +135,16 @@ OTEL_API otel_status otel_tracer_provider_shutdown(otel_tracer_provider *tp, uin
 OTEL_API otel_tracer_provider *otel_tracer_provider_global(void);
 
 /**
+ * The provider last passed to otel_tracer_provider_set_global(), as a new
+ * reference (release it), or NULL when none was set. Unlike
+ * otel_tracer_provider_global() it is safe against another thread replacing
+ * the global at the same moment, and tells "not configured" apart: what an
+ * embedded interpreter's binding uses to join the host's pipeline.
+ * Thread-safe. @since 1.0
+ */
+OTEL_API otel_tracer_provider *otel_tracer_provider_get_global(void);
+
+/**
  * Installs `tp` as the process-wide provider (a reference is taken; the
  * previous global's reference is dropped). NULL restores the no-op provider.
  * Thread-safe. @since 1.0

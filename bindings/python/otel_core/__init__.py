@@ -46,8 +46,8 @@ except ImportError:  # pragma: no cover - exercised when the API is absent
     _ApiTracerProvider = _ApiTracer = _ApiSpan = object
 
 __all__ = ["configure", "get_tracer", "TracerProvider", "Tracer", "Span", "inject",
-           "extract", "get_current_span", "use_span", "stats", "force_flush", "shutdown",
-           "OtelError"]
+           "extract", "get_current_span", "c_current_span", "use_span", "stats", "force_flush",
+           "shutdown", "OtelError"]
 
 KINDS = {"internal": 1, "server": 2, "client": 3, "producer": 4, "consumer": 5}
 _STATUS = {"unset": 0, "ok": 1, "error": 2}
@@ -452,7 +452,13 @@ class TracerProvider(_ApiTracerProvider):
     "none", "memory" (spans readable with ``finished_spans()``) or
     "file:<path>" (OTLP/JSON lines)."""
 
-    def __init__(self, exporter=None, batch=True, **settings):
+    def __init__(self, exporter=None, batch=True, _handle=None, **settings):
+        self._tracers = {}
+        self._lock = threading.Lock()
+        self._mem = None
+        if _handle is not None:  # joins a provider made elsewhere (a C host)
+            self._tp = _handle
+            return
         opts = ffi.new("otel_options **")
         _check(lib.otel_options_new(opts), "options_new")
         o = opts[0]
@@ -469,8 +475,6 @@ class TracerProvider(_ApiTracerProvider):
             self._tp = out[0]
         finally:
             lib.otel_options_free(o)
-        self._tracers = {}
-        self._lock = threading.Lock()
 
     def _add_exporter(self, o, exporter, batch):
         if exporter in ("otlp", "console", "none"):
@@ -617,12 +621,26 @@ def configure(exporter=None, batch=True, **settings):
 
 
 def _provider():
+    """The process-wide provider: the one a C host (or another binding)
+    already made global, else one configured from the environment."""
     global _global
     with _global_lock:
         if _global is None:
-            _global = TracerProvider()
-            lib.otel_tracer_provider_set_global(_global._tp)
+            host = lib.otel_tracer_provider_get_global()
+            if host != ffi.NULL:
+                _global = TracerProvider(_handle=host)
+            else:
+                _global = TracerProvider()
+                lib.otel_tracer_provider_set_global(_global._tp)
         return _global
+
+
+def c_current_span():
+    """The span current in C on this thread (what a host program or another
+    language made current), as a parent for ``context=``; None if none. For
+    embedding: Python code called from C continues the host's trace."""
+    span = lib.otel_context_get_span(ffi.NULL)
+    return Span(lib.otel_span_retain(span)) if span != ffi.NULL else None
 
 
 def get_tracer(name, version=None, schema_url=None):

@@ -53,6 +53,7 @@ otel_tracer *otel_tracer_provider_get_tracer(otel_tracer_provider *tp, const cha
 otel_status otel_tracer_provider_force_flush(otel_tracer_provider *tp, uint32_t timeout_ms);
 otel_status otel_tracer_provider_shutdown(otel_tracer_provider *tp, uint32_t timeout_ms);
 void otel_tracer_provider_set_global(otel_tracer_provider *tp);
+otel_tracer_provider *otel_tracer_provider_get_global(void);
 size_t otel_tracer_provider_get_stats(const otel_tracer_provider *tp, uint64_t *out, size_t n);
 const char *otel_stat_name(int stat);
 size_t otel_tracer_provider_last_error(const otel_tracer_provider *tp, char *buf, size_t cap);

@@ -350,6 +350,16 @@ OTEL_API otel_tracer_provider *otel_tracer_provider_global(void) {
     return noop;
 }
 
+OTEL_API otel_tracer_provider *otel_tracer_provider_get_global(void) {
+    /* under the lock set_global exchanges under, so the provider cannot be
+     * released between the load and the retain */
+    pthread_mutex_lock(&global_lock);
+    otel_tracer_provider *tp =
+        otel_tracer_provider_retain(atomic_load_explicit(&global, memory_order_acquire));
+    pthread_mutex_unlock(&global_lock);
+    return tp;
+}
+
 OTEL_API void otel_tracer_provider_set_global(otel_tracer_provider *tp) {
     pthread_mutex_lock(&global_lock);
     otel_tracer_provider *old = atomic_exchange(&global, otel_tracer_provider_retain(tp));
