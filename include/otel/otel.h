@@ -34,5 +34,6 @@
 #include "otel/span_data.h"
 #include "otel/export.h"
 #include "otel/otlp.h"
+#include "otel/metrics.h"
 
 #endif /* OTEL_OTEL_H */

@@ -75,6 +75,14 @@ if [ -z "$collector" ] || [ ! -x "$collector" ]; then
 else
     out=$("$py" "$root/tests/interop/interop.py" "$collector" "$driver" 2>&1 | tee /dev/stderr | tail -n1)
     tally "$out"
+    mdriver=$work/metrics_driver
+    if ${CC:-cc} $san -std=c11 -O1 -g -Wall -Wextra -I"$root/include" -o "$mdriver" \
+            "$root/tests/interop/metrics_driver.c" -L"$libdir" -lotel_core -Wl,-rpath,"$libdir"; then
+        out=$("$py" "$root/tests/interop/metrics_interop.py" "$collector" "$mdriver" 2>&1 | tee /dev/stderr | tail -n1)
+        tally "$out"
+    else
+        fail "interop: metrics_driver does not build"
+    fi
 fi
 
 echo "$passed passed, $failed failed"

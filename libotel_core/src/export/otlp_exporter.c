@@ -4,6 +4,7 @@
  * other threads and cut a send or a backoff wait short at once. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,49 @@ static const char *protocol_name(int p) {
     return p == OTEL__OTLP_GRPC ? "grpc" : p == OTEL__OTLP_HTTP_JSON ? "http/json" : "http/protobuf";
 }
 
+/* Compresses and frames `body` as configured and sends it with retries.
+ * `in_pb`: the body is the encoder's backward buffer, so a gRPC frame
+ * header can go in front without a copy. 0 when out of memory. */
+static int send_body(otlp_exporter *x, const uint8_t *body, size_t len, int in_pb,
+                     uint64_t deadline, otel__stats *st, otel__otlp_result *res) {
+    int grpc = x->cfg.protocol == OTEL__OTLP_GRPC;
+    if (x->cfg.gzip) {
+        x->zbuf.len = 0;
+        x->zbuf.err = 0;
+        if (grpc) { /* room for the frame header */
+            if (!otel__buf_reserve(&x->zbuf, OTEL__GRPC_FRAME_HEADER)) return 0;
+            x->zbuf.len = OTEL__GRPC_FRAME_HEADER;
+        }
+        if (otel__gzip_compress(&x->gz, body, len, &x->zbuf) != OTEL_OK) return 0;
+        if (grpc)
+            otel__grpc_frame_header(x->zbuf.p, 1, (uint32_t)(x->zbuf.len - OTEL__GRPC_FRAME_HEADER));
+        body = x->zbuf.p;
+        len = x->zbuf.len;
+    } else if (grpc && in_pb) {
+        /* the protobuf was written backward: the header goes in front, no copy */
+        otel__rbuf *pb = &x->enc.pb;
+        if (!otel__rbuf_reserve(pb, OTEL__GRPC_FRAME_HEADER)) return 0;
+        uint8_t hdr[OTEL__GRPC_FRAME_HEADER];
+        otel__grpc_frame_header(hdr, 0, (uint32_t)otel__rbuf_used(pb));
+        otel__rbuf_wbytes(pb, hdr, sizeof hdr);
+        body = pb->pos;
+        len = otel__rbuf_used(pb);
+    } else if (grpc) {
+        x->zbuf.len = 0;
+        x->zbuf.err = 0;
+        if (!otel__buf_reserve(&x->zbuf, OTEL__GRPC_FRAME_HEADER + len)) return 0;
+        otel__grpc_frame_header(x->zbuf.p, 0, (uint32_t)len);
+        memcpy(x->zbuf.p + OTEL__GRPC_FRAME_HEADER, body, len);
+        x->zbuf.len = OTEL__GRPC_FRAME_HEADER + len;
+        body = x->zbuf.p;
+        len = x->zbuf.len;
+    }
+    if (grpc && len - OTEL__GRPC_FRAME_HEADER > UINT32_MAX) return 0;
+    otel__otlp_send_with_retry(x->tr, body, len, deadline, x->cfg.retry_initial_ns,
+                               x->cfg.retry_max_ns, wait_until, x, st, res);
+    return 1;
+}
+
 static int otlp_export(otel_exporter *self, const otel_span_data *const *spans, size_t n,
                        uint32_t timeout_ms) {
     otlp_exporter *x = self->impl;
@@ -70,7 +114,6 @@ static int otlp_export(otel_exporter *self, const otel_span_data *const *spans, 
 
     const uint8_t *body;
     size_t len;
-    int grpc = x->cfg.protocol == OTEL__OTLP_GRPC;
     otel_status es = x->cfg.protocol == OTEL__OTLP_HTTP_JSON
                          ? otel__otlp_encode_traces_json(&x->enc, spans, n, &body, &len)
                          : otel__otlp_encode_traces_proto(&x->enc, spans, n, &body, &len);
@@ -90,33 +133,9 @@ static int otlp_export(otel_exporter *self, const otel_span_data *const *spans, 
         return OTEL_EXPORT_FAILURE;
     }
 
-    if (x->cfg.gzip) {
-        x->zbuf.len = 0;
-        x->zbuf.err = 0;
-        if (grpc) { /* room for the frame header */
-            if (!otel__buf_reserve(&x->zbuf, OTEL__GRPC_FRAME_HEADER)) goto oom;
-            x->zbuf.len = OTEL__GRPC_FRAME_HEADER;
-        }
-        if (otel__gzip_compress(&x->gz, body, len, &x->zbuf) != OTEL_OK) goto oom;
-        if (grpc)
-            otel__grpc_frame_header(x->zbuf.p, 1, (uint32_t)(x->zbuf.len - OTEL__GRPC_FRAME_HEADER));
-        body = x->zbuf.p;
-        len = x->zbuf.len;
-    } else if (grpc) {
-        /* the protobuf was written backward: the header goes in front, no copy */
-        otel__rbuf *pb = &x->enc.pb;
-        if (!otel__rbuf_reserve(pb, OTEL__GRPC_FRAME_HEADER)) goto oom;
-        uint8_t hdr[OTEL__GRPC_FRAME_HEADER];
-        otel__grpc_frame_header(hdr, 0, (uint32_t)otel__rbuf_used(pb));
-        otel__rbuf_wbytes(pb, hdr, sizeof hdr);
-        body = pb->pos;
-        len = otel__rbuf_used(pb);
-    }
-    if (grpc && len - OTEL__GRPC_FRAME_HEADER > UINT32_MAX) goto oom;
-
     otel__otlp_result res;
-    otel__otlp_send_with_retry(x->tr, body, len, deadline, x->cfg.retry_initial_ns,
-                               x->cfg.retry_max_ns, wait_until, x, st, &res);
+    if (!send_body(x, body, len, x->cfg.protocol != OTEL__OTLP_HTTP_JSON, deadline, st, &res))
+        goto oom;
     if (res.outcome == OTEL__OTLP_SENT) {
         if (res.partial.present && (res.partial.rejected > 0 || res.partial.message[0])) {
             if (res.partial.rejected > 0) {
@@ -189,12 +208,11 @@ static const otel__exporter_vtable otlp_vtable = {
     .abort = otlp_abort,
 };
 
-OTEL_API otel_status otel_exporter_otlp_new(otel_exporter **out, const otel_options *opts) {
-    if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_exporter_otlp_new: out is NULL");
-    *out = NULL;
+/* Configuration, encoder, gzip state and transport for one signal. */
+static otel_status otlp_alloc(otlp_exporter **out, const otel_options *opts, int signal) {
     otlp_exporter *x = calloc(1, sizeof *x);
-    if (!x) return otel__fail(OTEL_ERR_NO_MEMORY, "otel_exporter_otlp_new: out of memory");
-    otel_status s = otel__otlp_config_load(&x->cfg, opts, OTEL__OTLP_TRACES);
+    if (!x) return otel__fail(OTEL_ERR_NO_MEMORY, "otlp exporter: out of memory");
+    otel_status s = otel__otlp_config_load(&x->cfg, opts, signal);
     if (s != OTEL_OK) {
         free(x);
         return s;
@@ -212,8 +230,24 @@ OTEL_API otel_status otel_exporter_otlp_new(otel_exporter **out, const otel_opti
     /* no cap of its own: the input is capped, and deflate's output is bounded */
     otel__buf_init(&x->zbuf, 0);
     s = otel__otlp_transport_new(&x->tr, &x->cfg);
+    if (s != OTEL_OK) {
+        otel_exporter tmp = {0};
+        tmp.impl = x;
+        otlp_destroy(&tmp);
+        return s;
+    }
+    *out = x;
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_exporter_otlp_new(otel_exporter **out, const otel_options *opts) {
+    if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_exporter_otlp_new: out is NULL");
+    *out = NULL;
+    otlp_exporter *x;
+    otel_status s = otlp_alloc(&x, opts, OTEL__OTLP_TRACES);
+    if (s != OTEL_OK) return s;
     otel_exporter *e = NULL;
-    if (s == OTEL_OK) s = otel__exporter_new(&e, &otlp_vtable, x);
+    s = otel__exporter_new(&e, &otlp_vtable, x);
     if (s != OTEL_OK) {
         otel_exporter tmp = {0};
         tmp.impl = x;
@@ -230,4 +264,51 @@ otel_status otel__otlp_exporter_from_env(otel_exporter **out, const otel_options
     const char *path = otel__opt_str(opts, "OTEL_CORE_EXPORTER_FILE_PATH");
     if (path) return otel_exporter_file_new(out, path);
     return otel_exporter_otlp_new(out, opts);
+}
+
+/* ---- the same transport for the other signals (metrics) ------------------ */
+
+otel__otlp_sender *otel__otlp_sender_new(const otel_options *opts, int signal) {
+    otlp_exporter *x;
+    if (otlp_alloc(&x, opts, signal) != OTEL_OK) return NULL;
+    OTEL_LOG_D("otlp: exporting signal %d to %s over %s", signal, x->cfg.display_url,
+               protocol_name(x->cfg.protocol));
+    return (otel__otlp_sender *)x;
+}
+
+int otel__otlp_sender_protocol(const otel__otlp_sender *s) { return ((const otlp_exporter *)s)->cfg.protocol; }
+
+int otel__otlp_sender_send(otel__otlp_sender *s, const uint8_t *body, size_t len,
+                           uint32_t timeout_ms, char *error, size_t cap) {
+    otlp_exporter *x = (otlp_exporter *)s;
+    if (atomic_load(&x->stop)) {
+        snprintf(error, cap, "exporter shut down");
+        return 0;
+    }
+    if (x->cfg.max_request_bytes && len > x->cfg.max_request_bytes) {
+        snprintf(error, cap, "request of %zu bytes is over the %zu-byte cap", len, x->cfg.max_request_bytes);
+        return 0;
+    }
+    uint32_t t = x->cfg.timeout_ms;
+    if (timeout_ms && (!t || timeout_ms < t)) t = timeout_ms;
+    otel__otlp_result res;
+    if (!send_body(x, body, len, 0, otel__deadline_ms(t), NULL, &res)) {
+        snprintf(error, cap, "out of memory");
+        return 0;
+    }
+    if (res.outcome == OTEL__OTLP_SENT) return 1;
+    snprintf(error, cap, "%s", res.error);
+    return 0;
+}
+
+void otel__otlp_sender_stop(otel__otlp_sender *s) {
+    otel_exporter tmp = {0};
+    tmp.impl = s;
+    otlp_shutdown(&tmp, 0);
+}
+
+void otel__otlp_sender_free(otel__otlp_sender *s) {
+    otel_exporter tmp = {0};
+    tmp.impl = s;
+    otlp_destroy(&tmp);
 }

@@ -1,0 +1,158 @@
+/* Metrics SDK internals: provider, meters, instruments, series, readers. */
+#ifndef OTEL_METRICS_INTERNAL_H
+#define OTEL_METRICS_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "common/arena.h"
+#include "otel/metrics.h"
+
+#define OTEL__MAX_READERS 4
+#define OTEL__CARDINALITY_LIMIT 2000
+#define OTEL__SERIES_BUCKETS 1024 /* hash chains per instrument (power of two) */
+
+/* What a reader last reported for a series (delta state). */
+typedef struct otel__series_prev {
+    int64_t i;
+    double d;
+    uint64_t count;
+    double sum;
+    uint64_t *buckets;
+    uint64_t time_ns;
+    uint64_t seen_seq;
+} otel__series_prev;
+
+/* One attribute set of one instrument. Values are cumulative; atomics make
+ * recording lock-free. Series are never removed while the provider lives. */
+typedef struct otel__series {
+    uint64_t hash;
+    otel_attr *attrs; /* sorted by key, owned (one block with the strings) */
+    size_t n_attrs;
+    uint64_t start_ns;
+    _Atomic int64_t i;     /* int64 sums and gauges */
+    _Atomic uint64_t d;    /* double sums and gauges (bits) */
+    _Atomic uint64_t seq;  /* bumped on each gauge set / observation */
+    _Atomic uint64_t count;
+    _Atomic uint64_t sum;  /* bits */
+    _Atomic uint64_t min, max; /* bits */
+    _Atomic uint64_t *buckets; /* n_bounds + 1 */
+    _Atomic uint32_t observed_epoch; /* async: the collection that saw it */
+    otel__series_prev prev[OTEL__MAX_READERS];
+    struct otel__series *_Atomic chain; /* next in its hash bucket */
+    struct otel__series *all_next;      /* next in the instrument's list */
+} otel__series;
+
+struct otel_instrument {
+    otel_meter *meter;
+    int kind, number;
+    char *name, *unit, *description;
+    double *bounds;
+    size_t n_bounds;
+    pthread_mutex_t lock; /* inserts */
+    otel__series *_Atomic table[OTEL__SERIES_BUCKETS];
+    otel__series *_Atomic all;
+    size_t n_series;
+    size_t limit;
+    otel__series *_Atomic overflow;
+    struct otel_instrument *next;
+};
+
+typedef struct otel__callback {
+    uint64_t id;
+    otel_observe_fn fn;
+    void *user_data;
+    otel_instrument **insts;
+    size_t n;
+    struct otel__callback *next;
+} otel__callback;
+
+struct otel_meter {
+    otel_meter_provider *provider;
+    char *name, *version, *schema_url;
+    pthread_mutex_t lock;
+    otel_instrument *instruments;
+    otel__callback *callbacks;
+    struct otel_meter *next;
+};
+
+struct otel_observer {
+    otel_meter *meter;
+    const otel__callback *cb;
+    uint32_t epoch;
+};
+
+typedef struct otel__reader_vt {
+    void (*start)(otel_metric_reader *r);
+    otel_status (*flush)(otel_metric_reader *r, uint32_t timeout_ms);
+    otel_status (*shutdown)(otel_metric_reader *r, uint32_t timeout_ms);
+    void (*destroy)(otel_metric_reader *r);
+} otel__reader_vt;
+
+struct otel_metric_reader {
+    _Atomic uint32_t refs;
+    int index;           /* its slot in the provider (delta state) */
+    int temporality_pref; /* OTEL_TEMPORALITY_* or 3 = lowmemory */
+    otel_meter_provider *provider; /* borrowed: the provider owns the reader */
+    const otel__reader_vt *vt;
+    void *impl;
+    pthread_mutex_t collect_lock;
+};
+
+struct otel_meter_provider {
+    _Atomic uint32_t refs;
+    int disabled;
+    _Atomic int shut_down;
+    otel_resource *resource;
+    uint64_t start_ns;
+    pthread_mutex_t lock;
+    otel_meter *meters;
+    otel_metric_reader *readers[OTEL__MAX_READERS];
+    size_t n_readers;
+    int readers_from_env; /* readers were added by the SDK from the environment */
+    _Atomic uint32_t epoch;
+    _Atomic uint64_t callback_ids;
+    _Atomic uint64_t dropped;
+    const otel_options *opts_for_env; /* only during construction */
+};
+
+/* ---- collected data ---- */
+typedef struct otel__point {
+    uint64_t start_ns, time_ns;
+    int is_int;
+    int64_t i;
+    double d;
+    uint64_t count;
+    double sum, min, max;
+    const otel_attr *attrs;
+    size_t n_attrs;
+    uint64_t *buckets; /* n_bounds + 1 */
+} otel__point;
+
+typedef struct otel__metric {
+    const otel_instrument *inst;
+    int data_kind, temporality, monotonic;
+    otel__point *points;
+    size_t n_points;
+} otel__metric;
+
+struct otel_metrics_data {
+    otel_meter_provider *provider; /* a reference: attrs and names point into it */
+    otel__metric *metrics;
+    size_t n_metrics;
+    otel__arena arena;
+};
+
+/* Collects for reader `r` (the caller holds r->collect_lock). */
+otel_status otel__metrics_collect(otel_metric_reader *r, otel_metrics_data **out);
+
+/* The temporality reader `r` reports instrument kind `kind` with. */
+int otel__temporality_for(const otel_metric_reader *r, int kind);
+
+/* Encodes collected data as a protobuf ExportMetricsServiceRequest
+ * (malloc'd into *out; the caller frees). */
+otel_status otel__metrics_encode_proto(const otel_metrics_data *d, const otel_resource *res,
+                                       uint8_t **out, size_t *len);
+
+#endif

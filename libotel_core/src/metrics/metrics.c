@@ -1,0 +1,988 @@
+/* The metrics SDK: provider, meters, instruments, lock-free recording into
+ * per-attribute-set series, asynchronous callbacks, collection for readers
+ * with their own temporality, and the collected data's accessors. */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/attrs.h"
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/resource.h"
+#include "metrics/internal.h"
+
+static const double default_bounds[] = {0,   5,    10,   25,   50,   75,   100, 250,
+                                        500, 750, 1000, 2500, 5000, 7500, 10000};
+
+/* ---- numbers ------------------------------------------------------------------ */
+
+static inline uint64_t dbits(double v) {
+    uint64_t u;
+    memcpy(&u, &v, 8);
+    return u;
+}
+static inline double bitsd(uint64_t u) {
+    double v;
+    memcpy(&v, &u, 8);
+    return v;
+}
+
+static inline void atomic_add_double(_Atomic uint64_t *p, double v) {
+    uint64_t old = atomic_load_explicit(p, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(p, &old, dbits(bitsd(old) + v),
+                                                  memory_order_relaxed, memory_order_relaxed)) {
+    }
+}
+
+static inline void atomic_min_double(_Atomic uint64_t *p, double v) {
+    uint64_t old = atomic_load_explicit(p, memory_order_relaxed);
+    while (v < bitsd(old) && !atomic_compare_exchange_weak_explicit(
+                                 p, &old, dbits(v), memory_order_relaxed, memory_order_relaxed)) {
+    }
+}
+
+static inline void atomic_max_double(_Atomic uint64_t *p, double v) {
+    uint64_t old = atomic_load_explicit(p, memory_order_relaxed);
+    while (v > bitsd(old) && !atomic_compare_exchange_weak_explicit(
+                                 p, &old, dbits(v), memory_order_relaxed, memory_order_relaxed)) {
+    }
+}
+
+/* ---- attribute sets: an order-independent hash and equality ---------------------- */
+
+static inline uint64_t mix(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    return x ^ (x >> 33);
+}
+
+static inline uint64_t hash_bytes(const void *p, size_t n, uint64_t h) {
+    const uint8_t *s = p;
+    h ^= n * 0x9E3779B97F4A7C15ull;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0x100000001b3ull;
+        h ^= h >> 29;
+        s += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    return mix(h ^ w);
+}
+
+static inline int attr_ok(const otel_attr *a) { return otel__attr_valid(a); }
+
+static uint64_t hash_value(const otel_attr *a) {
+    switch (a->type) {
+    case OTEL_VALUE_STRING: return hash_bytes(a->ptr, a->len, 1);
+    case OTEL_VALUE_BOOL: return mix(2 + (uint64_t)(a->bool_value != 0));
+    case OTEL_VALUE_INT64: return mix(3 ^ (uint64_t)a->int_value);
+    case OTEL_VALUE_DOUBLE: return mix(4 ^ dbits(a->double_value));
+    case OTEL_VALUE_STRING_ARRAY: {
+        uint64_t h = 5;
+        const otel_str *s = a->ptr;
+        for (size_t i = 0; i < a->len; i++) h = mix(h + hash_bytes(s[i].ptr, s[i].len, 5));
+        return h;
+    }
+    default: /* numeric arrays: their bytes */
+        return hash_bytes(a->ptr, a->len * (a->type == OTEL_VALUE_BOOL_ARRAY ? sizeof(int) : 8),
+                          (uint64_t)a->type);
+    }
+}
+
+/* The sum of per-attribute hashes: the order does not matter. */
+static uint64_t hash_attrs(const otel_attr *attrs, size_t n, size_t *n_ok) {
+    uint64_t h = 0;
+    size_t ok = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!attr_ok(&attrs[i])) continue;
+        h += mix(hash_bytes(attrs[i].key, attrs[i].key_len, 0) ^ hash_value(&attrs[i]));
+        ok++;
+    }
+    *n_ok = ok;
+    return h;
+}
+
+/* 1 if the valid attributes of attrs[0..n) are exactly the series' set. */
+static int same_set(const otel__series *s, const otel_attr *attrs, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (!attr_ok(&attrs[i])) continue;
+        const otel_attr *m = NULL;
+        for (size_t k = 0; k < s->n_attrs && !m; k++)
+            if (s->attrs[k].key_len == attrs[i].key_len &&
+                memcmp(s->attrs[k].key, attrs[i].key, attrs[i].key_len) == 0)
+                m = &s->attrs[k];
+        if (!m || !otel__attr_value_eq(m, &attrs[i])) return 0;
+    }
+    return 1;
+}
+
+static int cmp_key(const void *a, const void *b) {
+    const otel_attr *x = a, *y = b;
+    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+    int c = memcmp(x->key, y->key, n);
+    return c ? c : (x->key_len > y->key_len) - (x->key_len < y->key_len);
+}
+
+/* ---- series ------------------------------------------------------------------------ */
+
+static void series_free(otel__series *s) {
+    free((void *)s->buckets);
+    for (int r = 0; r < OTEL__MAX_READERS; r++) free(s->prev[r].buckets);
+    free(s);
+}
+
+/* A new series with a canonical (valid, deduplicated, sorted) copy of the
+ * attributes, all in one allocation with its arena. */
+static otel__series *series_new(const otel_instrument *inst, const otel_attr *attrs, size_t n) {
+    otel__series *s = calloc(1, sizeof *s + sizeof(otel__arena));
+    if (!s) return NULL;
+    otel__arena *arena = (otel__arena *)(s + 1);
+    otel__arena_init(arena, NULL, 0);
+    otel__attrs list = {0};
+    otel__attrs_set_many(&list, arena, attrs, n, NULL, NULL);
+    if (list.count > 1) qsort(list.items, list.count, sizeof *list.items, cmp_key);
+    s->attrs = list.items;
+    s->n_attrs = list.count;
+    size_t ok;
+    s->hash = hash_attrs(s->attrs, s->n_attrs, &ok);
+    s->start_ns = otel__clock_real_ns();
+    atomic_init(&s->min, dbits(INFINITY));
+    atomic_init(&s->max, dbits(-INFINITY));
+    if (inst->kind == OTEL_INSTRUMENT_HISTOGRAM) {
+        s->buckets = calloc(inst->n_bounds + 1, sizeof(uint64_t));
+        if (!s->buckets) {
+            otel__arena_free(arena);
+            free(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+static otel__series *lookup(otel_instrument *inst, uint64_t h, const otel_attr *attrs, size_t n,
+                            size_t n_ok) {
+    otel__series *s = atomic_load_explicit(&inst->table[h & (OTEL__SERIES_BUCKETS - 1)],
+                                           memory_order_acquire);
+    for (; s; s = atomic_load_explicit(&s->chain, memory_order_acquire))
+        if (s->hash == h && s->n_attrs == n_ok && same_set(s, attrs, n)) return s;
+    return NULL;
+}
+
+static void publish(otel_instrument *inst, otel__series *s) {
+    _Atomic(otel__series *) *head = &inst->table[s->hash & (OTEL__SERIES_BUCKETS - 1)];
+    atomic_store_explicit(&s->chain, atomic_load_explicit(head, memory_order_relaxed),
+                          memory_order_relaxed);
+    atomic_store_explicit(head, s, memory_order_release);
+    s->all_next = atomic_load_explicit(&inst->all, memory_order_relaxed);
+    atomic_store_explicit(&inst->all, s, memory_order_release);
+}
+
+static const otel_attr overflow_attr = {"otel.metric.overflow", 20, OTEL_VALUE_BOOL, 1, 0, 0, NULL, 0};
+
+/* The series of an attribute set, made on first use (under the instrument's
+ * lock); past the cardinality limit, the overflow series. */
+static otel__series *series_for(otel_instrument *inst, const otel_attr *attrs, size_t n) {
+    size_t n_ok;
+    uint64_t h = hash_attrs(attrs, n, &n_ok);
+    otel__series *s = lookup(inst, h, attrs, n, n_ok);
+    if (__builtin_expect(s != NULL, 1)) return s;
+    pthread_mutex_lock(&inst->lock);
+    /* a repeated key makes the raw hash differ from the canonical one: look
+     * the canonical set up too before making a series */
+    otel__series *fresh = series_new(inst, attrs, n);
+    if (fresh) {
+        s = lookup(inst, fresh->hash, fresh->attrs, fresh->n_attrs, fresh->n_attrs);
+        if (s) {
+            otel__arena_free((otel__arena *)(fresh + 1));
+            series_free(fresh);
+        } else if (inst->n_series < inst->limit - 1) {
+            publish(inst, fresh);
+            inst->n_series++;
+            s = fresh;
+        } else {
+            otel__arena_free((otel__arena *)(fresh + 1));
+            series_free(fresh);
+            s = atomic_load(&inst->overflow);
+            if (!s) {
+                s = series_new(inst, &overflow_attr, 1);
+                if (s) {
+                    publish(inst, s);
+                    atomic_store(&inst->overflow, s);
+                }
+            }
+        }
+    }
+    pthread_mutex_unlock(&inst->lock);
+    return s;
+}
+
+/* ---- recording ---------------------------------------------------------------------- */
+
+static inline void drop(otel_instrument *inst) {
+    if (inst) atomic_fetch_add_explicit(&inst->meter->provider->dropped, 1, memory_order_relaxed);
+}
+
+static inline int is_int(const otel_instrument *inst) { return inst->number == OTEL_NUMBER_INT64; }
+
+static inline void apply(otel_instrument *inst, otel__series *s, int64_t iv, double dv, int from_int) {
+    switch (inst->kind) {
+    case OTEL_INSTRUMENT_COUNTER:
+    case OTEL_INSTRUMENT_UP_DOWN_COUNTER:
+        if (is_int(inst)) atomic_fetch_add_explicit(&s->i, from_int ? iv : (int64_t)dv, memory_order_relaxed);
+        else atomic_add_double(&s->d, from_int ? (double)iv : dv);
+        return;
+    case OTEL_INSTRUMENT_GAUGE:
+        if (is_int(inst)) atomic_store_explicit(&s->i, from_int ? iv : (int64_t)dv, memory_order_relaxed);
+        else atomic_store_explicit(&s->d, dbits(from_int ? (double)iv : dv), memory_order_relaxed);
+        atomic_fetch_add_explicit(&s->seq, 1, memory_order_release);
+        return;
+    case OTEL_INSTRUMENT_HISTOGRAM: {
+        double v = from_int ? (double)iv : dv;
+        size_t b = 0;
+        while (b < inst->n_bounds && v > inst->bounds[b]) b++;
+        atomic_fetch_add_explicit(&s->buckets[b], 1, memory_order_relaxed);
+        atomic_add_double(&s->sum, v);
+        atomic_min_double(&s->min, v);
+        atomic_max_double(&s->max, v);
+        atomic_fetch_add_explicit(&s->count, 1, memory_order_release);
+        return;
+    }
+    default:
+        return;
+    }
+}
+
+/* NULL when the measurement must be dropped. */
+static inline int valid(otel_instrument *inst, double v) {
+    if (!inst || inst->kind >= OTEL_INSTRUMENT_OBSERVABLE_COUNTER) return 0;
+    if (isnan(v) || isinf(v)) return 0;
+    if ((inst->kind == OTEL_INSTRUMENT_COUNTER || inst->kind == OTEL_INSTRUMENT_HISTOGRAM) && v < 0)
+        return 0;
+    return !inst->meter->provider->disabled;
+}
+
+OTEL_API void otel_instrument_record_i64(otel_instrument *inst, int64_t value,
+                                         const otel_attr *attrs, size_t n_attrs) {
+    if (!valid(inst, (double)value) || (!attrs && n_attrs)) {
+        drop(inst);
+        return;
+    }
+    otel__series *s = series_for(inst, attrs, n_attrs);
+    if (s) apply(inst, s, value, 0, 1);
+}
+
+OTEL_API void otel_instrument_record_f64(otel_instrument *inst, double value,
+                                         const otel_attr *attrs, size_t n_attrs) {
+    if (!valid(inst, value) || (!attrs && n_attrs)) {
+        drop(inst);
+        return;
+    }
+    otel__series *s = series_for(inst, attrs, n_attrs);
+    if (s) apply(inst, s, 0, value, 0);
+}
+
+OTEL_API void otel_counter_add_i64(otel_instrument *c, int64_t v, const otel_attr *a, size_t n) {
+    otel_instrument_record_i64(c, v, a, n);
+}
+OTEL_API void otel_counter_add_f64(otel_instrument *c, double v, const otel_attr *a, size_t n) {
+    otel_instrument_record_f64(c, v, a, n);
+}
+OTEL_API void otel_histogram_record_f64(otel_instrument *h, double v, const otel_attr *a, size_t n) {
+    otel_instrument_record_f64(h, v, a, n);
+}
+OTEL_API void otel_histogram_record_i64(otel_instrument *h, int64_t v, const otel_attr *a, size_t n) {
+    otel_instrument_record_i64(h, v, a, n);
+}
+
+struct otel_bound_instrument {
+    otel_instrument *inst;
+    otel__series *series;
+};
+
+OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, const otel_attr *attrs,
+                                                     size_t n_attrs) {
+    if (!inst || inst->kind == OTEL_INSTRUMENT_GAUGE ||
+        inst->kind >= OTEL_INSTRUMENT_OBSERVABLE_COUNTER || (!attrs && n_attrs))
+        return NULL;
+    otel_bound_instrument *b = malloc(sizeof *b);
+    if (!b) return NULL;
+    b->inst = inst;
+    b->series = series_for(inst, attrs, n_attrs);
+    if (!b->series) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+OTEL_API void otel_bound_record_i64(otel_bound_instrument *b, int64_t value) {
+    if (!b || !valid(b->inst, (double)value)) {
+        drop(b ? b->inst : NULL);
+        return;
+    }
+    apply(b->inst, b->series, value, 0, 1);
+}
+
+OTEL_API void otel_bound_record_f64(otel_bound_instrument *b, double value) {
+    if (!b || !valid(b->inst, value)) {
+        drop(b ? b->inst : NULL);
+        return;
+    }
+    apply(b->inst, b->series, 0, value, 0);
+}
+
+OTEL_API void otel_bound_instrument_release(otel_bound_instrument *b) { free(b); }
+
+/* ---- instruments ----------------------------------------------------------------------- */
+
+static int valid_name(const char *n) {
+    if (!n || !isalpha((unsigned char)n[0])) return 0;
+    size_t len = strlen(n);
+    if (len > 255) return 0;
+    for (size_t i = 1; i < len; i++) {
+        unsigned char c = (unsigned char)n[i];
+        if (!isalnum(c) && c != '_' && c != '.' && c != '-' && c != '/') return 0;
+    }
+    return 1;
+}
+
+static int eq_or_null(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
+
+static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
+
+OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_meter *m, int kind,
+                                                  int number, const char *name, const char *unit,
+                                                  const char *description) {
+    if (!out || !m) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "create_instrument: NULL argument");
+    if (kind < OTEL_INSTRUMENT_COUNTER || kind > OTEL_INSTRUMENT_OBSERVABLE_GAUGE ||
+        (number != OTEL_NUMBER_INT64 && number != OTEL_NUMBER_DOUBLE))
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "create_instrument: bad kind or number type");
+    if (!valid_name(name))
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT,
+                          "create_instrument: '%.64s' is not a valid instrument name", name ? name : "");
+    if (unit && (strlen(unit) > 63))
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "create_instrument: unit longer than 63");
+    pthread_mutex_lock(&m->lock);
+    for (otel_instrument *i = m->instruments; i; i = i->next) {
+        if (strcasecmp(i->name, name) != 0) continue;
+        if (i->kind == kind && i->number == number && eq_or_null(i->unit, unit) &&
+            eq_or_null(i->description, description)) {
+            pthread_mutex_unlock(&m->lock);
+            *out = i;
+            return OTEL_OK;
+        }
+        OTEL_LOG_W("metrics: instrument '%s' registered again with a different kind, unit or "
+                   "description; both are kept", name);
+    }
+    otel_instrument *inst = calloc(1, sizeof *inst);
+    if (inst) {
+        inst->meter = m;
+        inst->kind = kind;
+        inst->number = number;
+        inst->name = strdup(name);
+        inst->unit = dup_or_empty(unit);
+        inst->description = dup_or_empty(description);
+        inst->limit = OTEL__CARDINALITY_LIMIT;
+        inst->n_bounds = sizeof default_bounds / sizeof *default_bounds;
+        inst->bounds = malloc(sizeof default_bounds);
+        if (inst->bounds) memcpy(inst->bounds, default_bounds, sizeof default_bounds);
+        pthread_mutex_init(&inst->lock, NULL);
+        if (!inst->name || !inst->unit || !inst->description || !inst->bounds) {
+            free(inst->name), free(inst->unit), free(inst->description), free(inst->bounds);
+            free(inst);
+            inst = NULL;
+        }
+    }
+    if (!inst) {
+        pthread_mutex_unlock(&m->lock);
+        return otel__fail(OTEL_ERR_NO_MEMORY, "create_instrument: out of memory");
+    }
+    inst->next = m->instruments;
+    m->instruments = inst;
+    pthread_mutex_unlock(&m->lock);
+    *out = inst;
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_instrument_set_bucket_boundaries(otel_instrument *inst,
+                                                           const double *bounds, size_t n) {
+    if (!inst || (!bounds && n) || inst->kind != OTEL_INSTRUMENT_HISTOGRAM)
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "set_bucket_boundaries: not a histogram");
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(bounds[i]) || (i && bounds[i] <= bounds[i - 1]))
+            return otel__fail(OTEL_ERR_INVALID_ARGUMENT,
+                              "set_bucket_boundaries: bounds must be finite and increasing");
+    pthread_mutex_lock(&inst->lock);
+    if (atomic_load(&inst->all)) {
+        pthread_mutex_unlock(&inst->lock);
+        return otel__fail(OTEL_ERR_STATE, "set_bucket_boundaries: the histogram already has data");
+    }
+    double *b = malloc((n ? n : 1) * sizeof *b);
+    if (!b) {
+        pthread_mutex_unlock(&inst->lock);
+        return otel__fail(OTEL_ERR_NO_MEMORY, "set_bucket_boundaries: out of memory");
+    }
+    if (n) memcpy(b, bounds, n * sizeof *b);
+    free(inst->bounds);
+    inst->bounds = b;
+    inst->n_bounds = n;
+    pthread_mutex_unlock(&inst->lock);
+    return OTEL_OK;
+}
+
+#define SHORTHAND(fn, kind, number)                                                          \
+    OTEL_API otel_instrument *fn(otel_meter *m, const char *name, const char *unit,          \
+                                 const char *description) {                                  \
+        otel_instrument *i = NULL;                                                           \
+        return otel_meter_create_instrument(&i, m, kind, number, name, unit, description) == \
+                       OTEL_OK                                                               \
+                   ? i                                                                       \
+                   : NULL;                                                                   \
+    }
+SHORTHAND(otel_meter_counter_i64, OTEL_INSTRUMENT_COUNTER, OTEL_NUMBER_INT64)
+SHORTHAND(otel_meter_counter_f64, OTEL_INSTRUMENT_COUNTER, OTEL_NUMBER_DOUBLE)
+SHORTHAND(otel_meter_up_down_counter_i64, OTEL_INSTRUMENT_UP_DOWN_COUNTER, OTEL_NUMBER_INT64)
+SHORTHAND(otel_meter_histogram_f64, OTEL_INSTRUMENT_HISTOGRAM, OTEL_NUMBER_DOUBLE)
+SHORTHAND(otel_meter_histogram_i64, OTEL_INSTRUMENT_HISTOGRAM, OTEL_NUMBER_INT64)
+SHORTHAND(otel_meter_gauge_f64, OTEL_INSTRUMENT_GAUGE, OTEL_NUMBER_DOUBLE)
+
+static void instrument_free(otel_instrument *inst) {
+    otel__series *s = atomic_load(&inst->all);
+    while (s) {
+        otel__series *next = s->all_next;
+        otel__arena_free((otel__arena *)(s + 1));
+        series_free(s);
+        s = next;
+    }
+    pthread_mutex_destroy(&inst->lock);
+    free(inst->name), free(inst->unit), free(inst->description), free(inst->bounds);
+    free(inst);
+}
+
+/* ---- callbacks -------------------------------------------------------------------------- */
+
+OTEL_API otel_status otel_meter_register_callback(otel_meter *m, otel_observe_fn fn,
+                                                  void *user_data, otel_instrument *const *insts,
+                                                  size_t n, uint64_t *id) {
+    if (!m || !fn || !insts || !n)
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "register_callback: NULL argument");
+    for (size_t i = 0; i < n; i++)
+        if (!insts[i] || insts[i]->kind < OTEL_INSTRUMENT_OBSERVABLE_COUNTER)
+            return otel__fail(OTEL_ERR_INVALID_ARGUMENT,
+                              "register_callback: instrument %zu is not observable", i);
+    otel__callback *cb = calloc(1, sizeof *cb);
+    otel_instrument **copy = malloc(n * sizeof *copy);
+    if (!cb || !copy) {
+        free(cb), free(copy);
+        return otel__fail(OTEL_ERR_NO_MEMORY, "register_callback: out of memory");
+    }
+    memcpy(copy, insts, n * sizeof *copy);
+    cb->fn = fn;
+    cb->user_data = user_data;
+    cb->insts = copy;
+    cb->n = n;
+    cb->id = atomic_fetch_add(&m->provider->callback_ids, 1) + 1;
+    pthread_mutex_lock(&m->lock);
+    cb->next = m->callbacks;
+    m->callbacks = cb;
+    pthread_mutex_unlock(&m->lock);
+    if (id) *id = cb->id;
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_meter_unregister_callback(otel_meter *m, uint64_t id) {
+    if (!m) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "unregister_callback: NULL meter");
+    pthread_mutex_lock(&m->lock);
+    for (otel__callback **p = &m->callbacks; *p; p = &(*p)->next)
+        if ((*p)->id == id) {
+            otel__callback *cb = *p;
+            *p = cb->next;
+            pthread_mutex_unlock(&m->lock);
+            free(cb->insts);
+            free(cb);
+            return OTEL_OK;
+        }
+    pthread_mutex_unlock(&m->lock);
+    return otel__fail(OTEL_ERR_NOT_FOUND, "unregister_callback: no callback %llu", (unsigned long long)id);
+}
+
+static void observe(otel_observer *o, otel_instrument *inst, int64_t iv, double dv, int from_int,
+                    const otel_attr *attrs, size_t n) {
+    if (!o || !inst) {
+        drop(inst);
+        return;
+    }
+    int mine = 0;
+    for (size_t i = 0; i < o->cb->n && !mine; i++) mine = o->cb->insts[i] == inst;
+    double v = from_int ? (double)iv : dv;
+    if (!mine || isnan(v) || (!attrs && n)) {
+        drop(inst);
+        return;
+    }
+    otel__series *s = series_for(inst, attrs, n);
+    if (!s) return;
+    if (is_int(inst)) atomic_store(&s->i, from_int ? iv : (int64_t)dv);
+    else atomic_store(&s->d, dbits(v));
+    atomic_store(&s->observed_epoch, o->epoch);
+}
+
+OTEL_API void otel_observer_observe_i64(otel_observer *o, otel_instrument *inst, int64_t value,
+                                        const otel_attr *attrs, size_t n_attrs) {
+    observe(o, inst, value, 0, 1, attrs, n_attrs);
+}
+
+OTEL_API void otel_observer_observe_f64(otel_observer *o, otel_instrument *inst, double value,
+                                        const otel_attr *attrs, size_t n_attrs) {
+    observe(o, inst, 0, value, 0, attrs, n_attrs);
+}
+
+/* ---- meters and the provider -------------------------------------------------------------- */
+
+OTEL_API otel_meter *otel_meter_provider_get_meter(otel_meter_provider *mp, const char *name,
+                                                   const char *version, const char *schema_url) {
+    if (!mp) return NULL;
+    if (!name || !*name) OTEL_LOG_W("metrics: a meter was asked for without a name");
+    pthread_mutex_lock(&mp->lock);
+    for (otel_meter *m = mp->meters; m; m = m->next)
+        if (eq_or_null(m->name, name) && eq_or_null(m->version, version) &&
+            eq_or_null(m->schema_url, schema_url)) {
+            pthread_mutex_unlock(&mp->lock);
+            return m;
+        }
+    otel_meter *m = calloc(1, sizeof *m);
+    if (m) {
+        m->provider = mp;
+        m->name = dup_or_empty(name);
+        m->version = dup_or_empty(version);
+        m->schema_url = dup_or_empty(schema_url);
+        pthread_mutex_init(&m->lock, NULL);
+        m->next = mp->meters;
+        mp->meters = m;
+    }
+    pthread_mutex_unlock(&mp->lock);
+    return m;
+}
+
+otel_status otel__metric_reader_from_env(otel_metric_reader **out, const otel_options *opts);
+
+OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const otel_options *opts) {
+    if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "meter_provider_new: NULL out");
+    otel_meter_provider *mp = calloc(1, sizeof *mp);
+    if (!mp) return otel__fail(OTEL_ERR_NO_MEMORY, "meter_provider_new: out of memory");
+    atomic_init(&mp->refs, 1);
+    pthread_mutex_init(&mp->lock, NULL);
+    mp->disabled = otel__opt_bool(opts, "OTEL_SDK_DISABLED", 0);
+    mp->start_ns = otel__clock_real_ns();
+    otel_resource *base = NULL;
+    otel_status st = otel__resource_default_opts(&base, opts);
+    if (st != OTEL_OK) {
+        free(mp);
+        return st;
+    }
+    otel_resource *user = otel__options_resource(opts);
+    if (user) {
+        st = otel_resource_merge(&mp->resource, base, user);
+        otel_resource_release(base);
+    } else {
+        mp->resource = base;
+    }
+    if (st != OTEL_OK) {
+        free(mp);
+        return st;
+    }
+    /* the environment's reader, unless the exporter is `none` */
+    otel_metric_reader *r = NULL;
+    if (!mp->disabled && otel__metric_reader_from_env(&r, opts) == OTEL_OK && r) {
+        otel_meter_provider_add_reader(mp, r);
+        otel_metric_reader_release(r);
+        mp->readers_from_env = 1;
+    }
+    *out = mp;
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_meter_provider_add_reader(otel_meter_provider *mp, otel_metric_reader *r) {
+    if (!mp || !r) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "add_reader: NULL argument");
+    pthread_mutex_lock(&mp->lock);
+    otel_status st = OTEL_OK;
+    if (r->provider || atomic_load(&mp->shut_down)) st = OTEL_ERR_STATE;
+    else if (mp->n_readers >= OTEL__MAX_READERS) st = OTEL_ERR_LIMIT;
+    if (st == OTEL_OK) {
+        r->provider = mp;
+        r->index = (int)mp->n_readers;
+        mp->readers[mp->n_readers++] = otel_metric_reader_retain(r);
+    }
+    pthread_mutex_unlock(&mp->lock);
+    if (st != OTEL_OK)
+        return otel__fail(st, st == OTEL_ERR_LIMIT ? "add_reader: at most %d readers"
+                                                   : "add_reader: the reader has a provider, or "
+                                                     "the provider is shut down (%d)",
+                          OTEL__MAX_READERS);
+    if (r->vt && r->vt->start) r->vt->start(r);
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_meter_provider_force_flush(otel_meter_provider *mp, uint32_t timeout_ms) {
+    if (!mp) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "force_flush: NULL provider");
+    otel_status worst = OTEL_OK;
+    for (size_t i = 0; i < mp->n_readers; i++) {
+        otel_metric_reader *r = mp->readers[i];
+        if (r->vt && r->vt->flush) {
+            otel_status st = r->vt->flush(r, timeout_ms);
+            if (st != OTEL_OK) worst = st;
+        }
+    }
+    return worst;
+}
+
+OTEL_API otel_status otel_meter_provider_shutdown(otel_meter_provider *mp, uint32_t timeout_ms) {
+    if (!mp) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "shutdown: NULL provider");
+    if (atomic_exchange(&mp->shut_down, 1)) return OTEL_OK;
+    otel_status worst = OTEL_OK;
+    for (size_t i = 0; i < mp->n_readers; i++) {
+        otel_metric_reader *r = mp->readers[i];
+        if (r->vt && r->vt->shutdown) {
+            otel_status st = r->vt->shutdown(r, timeout_ms);
+            if (st != OTEL_OK) worst = st;
+        }
+    }
+    return worst;
+}
+
+OTEL_API otel_meter_provider *otel_meter_provider_retain(otel_meter_provider *mp) {
+    if (mp) atomic_fetch_add(&mp->refs, 1);
+    return mp;
+}
+
+static void provider_free(otel_meter_provider *mp) {
+    for (size_t i = 0; i < mp->n_readers; i++) {
+        mp->readers[i]->provider = NULL;
+        otel_metric_reader_release(mp->readers[i]);
+    }
+    otel_meter *m = mp->meters;
+    while (m) {
+        otel_meter *next = m->next;
+        otel_instrument *inst = m->instruments;
+        while (inst) {
+            otel_instrument *n = inst->next;
+            instrument_free(inst);
+            inst = n;
+        }
+        otel__callback *cb = m->callbacks;
+        while (cb) {
+            otel__callback *n = cb->next;
+            free(cb->insts);
+            free(cb);
+            cb = n;
+        }
+        pthread_mutex_destroy(&m->lock);
+        free(m->name), free(m->version), free(m->schema_url);
+        free(m);
+        m = next;
+    }
+    otel_resource_release(mp->resource);
+    pthread_mutex_destroy(&mp->lock);
+    free(mp);
+}
+
+OTEL_API void otel_meter_provider_release(otel_meter_provider *mp) {
+    if (!mp || atomic_fetch_sub(&mp->refs, 1) != 1) return;
+    otel_meter_provider_shutdown(mp, 5000);
+    provider_free(mp);
+}
+
+OTEL_API uint64_t otel_meter_provider_dropped(const otel_meter_provider *mp) {
+    return mp ? atomic_load(&((otel_meter_provider *)mp)->dropped) : 0;
+}
+
+static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
+static otel_meter_provider *global;
+
+OTEL_API otel_meter_provider *otel_meter_provider_get_global(void) {
+    pthread_mutex_lock(&global_lock);
+    otel_meter_provider *mp = otel_meter_provider_retain(global);
+    pthread_mutex_unlock(&global_lock);
+    return mp;
+}
+
+OTEL_API void otel_meter_provider_set_global(otel_meter_provider *mp) {
+    otel_meter_provider_retain(mp);
+    pthread_mutex_lock(&global_lock);
+    otel_meter_provider *old = global;
+    global = mp;
+    pthread_mutex_unlock(&global_lock);
+    otel_meter_provider_release(old);
+}
+
+/* ---- collection ----------------------------------------------------------------------------- */
+
+int otel__temporality_for(const otel_metric_reader *r, int kind) {
+    int pref = r->temporality_pref;
+    if (pref == OTEL_TEMPORALITY_CUMULATIVE) return OTEL_TEMPORALITY_CUMULATIVE;
+    switch (kind) {
+    case OTEL_INSTRUMENT_COUNTER:
+    case OTEL_INSTRUMENT_HISTOGRAM:
+        return OTEL_TEMPORALITY_DELTA;
+    case OTEL_INSTRUMENT_OBSERVABLE_COUNTER:
+        return pref == OTEL_TEMPORALITY_DELTA ? OTEL_TEMPORALITY_DELTA : OTEL_TEMPORALITY_CUMULATIVE;
+    default: /* up-down counters and gauges stay cumulative */
+        return OTEL_TEMPORALITY_CUMULATIVE;
+    }
+}
+
+static void run_callbacks(otel_meter_provider *mp, uint32_t epoch) {
+    for (otel_meter *m = mp->meters; m; m = m->next) {
+        pthread_mutex_lock(&m->lock);
+        for (otel__callback *cb = m->callbacks; cb; cb = cb->next) {
+            otel_observer o = {m, cb, epoch};
+            /* the callback may record observations (series_for takes the
+             * instrument's lock, not the meter's) */
+            cb->fn(&o, cb->user_data);
+        }
+        pthread_mutex_unlock(&m->lock);
+    }
+}
+
+/* One point of series `s` for reader slot `ri`; 0 when nothing to report. */
+static int make_point(otel_instrument *inst, otel__series *s, int ri, int temporality,
+                      uint64_t now, uint32_t epoch, otel__point *p, otel__arena *a) {
+    otel__series_prev *prev = &s->prev[ri];
+    int async = inst->kind >= OTEL_INSTRUMENT_OBSERVABLE_COUNTER;
+    if (async && atomic_load(&s->observed_epoch) != epoch) return 0;
+    memset(p, 0, sizeof *p);
+    p->attrs = s->attrs;
+    p->n_attrs = s->n_attrs;
+    p->time_ns = now;
+    int delta = temporality == OTEL_TEMPORALITY_DELTA;
+    p->start_ns = delta && prev->time_ns ? prev->time_ns : s->start_ns;
+    p->is_int = is_int(inst);
+    if (inst->kind == OTEL_INSTRUMENT_HISTOGRAM) {
+        uint64_t count = atomic_load_explicit(&s->count, memory_order_acquire);
+        double sum = bitsd(atomic_load(&s->sum));
+        p->buckets = otel__arena_alloc(a, (inst->n_bounds + 1) * sizeof(uint64_t));
+        if (!p->buckets) return 0;
+        for (size_t b = 0; b <= inst->n_bounds; b++) p->buckets[b] = atomic_load(&s->buckets[b]);
+        p->min = bitsd(atomic_load(&s->min));
+        p->max = bitsd(atomic_load(&s->max));
+        if (delta) {
+            if (!prev->buckets) prev->buckets = calloc(inst->n_bounds + 1, sizeof(uint64_t));
+            if (!prev->buckets) return 0;
+            if (count == prev->count) { prev->time_ns = now; return 0; }
+            for (size_t b = 0; b <= inst->n_bounds; b++) {
+                uint64_t c = p->buckets[b];
+                p->buckets[b] = c - prev->buckets[b];
+                prev->buckets[b] = c;
+            }
+            p->count = count - prev->count;
+            p->sum = sum - prev->sum;
+            prev->count = count;
+            prev->sum = sum;
+            /* min and max of the period are not kept apart from the totals:
+             * report the cumulative ones (a bound, not the period's own) */
+        } else {
+            p->count = count;
+            p->sum = sum;
+        }
+        prev->time_ns = now;
+        return 1;
+    }
+    int64_t iv = atomic_load(&s->i);
+    double dv = bitsd(atomic_load(&s->d));
+    if (inst->kind == OTEL_INSTRUMENT_GAUGE) {
+        uint64_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if (!seq) return 0;
+        prev->seen_seq = seq;
+        p->i = iv;
+        p->d = dv;
+        prev->time_ns = now;
+        return 1;
+    }
+    if (delta) {
+        p->i = iv - prev->i;
+        p->d = dv - prev->d;
+        prev->i = iv;
+        prev->d = dv;
+        if (!async && p->i == 0 && p->d == 0) { prev->time_ns = now; return 0; }
+    } else {
+        p->i = iv;
+        p->d = dv;
+    }
+    prev->time_ns = now;
+    return 1;
+}
+
+static int data_kind_of(int kind) {
+    switch (kind) {
+    case OTEL_INSTRUMENT_HISTOGRAM: return OTEL_METRIC_HISTOGRAM;
+    case OTEL_INSTRUMENT_GAUGE:
+    case OTEL_INSTRUMENT_OBSERVABLE_GAUGE: return OTEL_METRIC_GAUGE;
+    default: return OTEL_METRIC_SUM;
+    }
+}
+
+otel_status otel__metrics_collect(otel_metric_reader *r, otel_metrics_data **out) {
+    otel_meter_provider *mp = r->provider;
+    if (!mp) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "collect: the reader has no provider");
+    uint32_t epoch = atomic_fetch_add(&mp->epoch, 1) + 1;
+    run_callbacks(mp, epoch);
+    otel_metrics_data *d = calloc(1, sizeof *d);
+    if (!d) return otel__fail(OTEL_ERR_NO_MEMORY, "collect: out of memory");
+    d->provider = otel_meter_provider_retain(mp);
+    otel__arena_init(&d->arena, NULL, 0);
+    uint64_t now = otel__clock_real_ns();
+    size_t cap = 0;
+    pthread_mutex_lock(&mp->lock);
+    for (otel_meter *m = mp->meters; m; m = m->next) {
+        pthread_mutex_lock(&m->lock);
+        for (otel_instrument *inst = m->instruments; inst; inst = inst->next) {
+            size_t n = 0;
+            for (otel__series *s = atomic_load(&inst->all); s; s = s->all_next) n++;
+            if (!n) continue;
+            if (d->n_metrics == cap) {
+                cap = cap ? cap * 2 : 16;
+                otel__metric *grown = realloc(d->metrics, cap * sizeof *grown);
+                if (!grown) break;
+                d->metrics = grown;
+            }
+            otel__metric *met = &d->metrics[d->n_metrics];
+            met->inst = inst;
+            met->data_kind = data_kind_of(inst->kind);
+            met->temporality = otel__temporality_for(r, inst->kind);
+            met->monotonic = inst->kind == OTEL_INSTRUMENT_COUNTER ||
+                             inst->kind == OTEL_INSTRUMENT_OBSERVABLE_COUNTER;
+            met->points = otel__arena_alloc(&d->arena, n * sizeof *met->points);
+            met->n_points = 0;
+            if (!met->points) continue;
+            for (otel__series *s = atomic_load(&inst->all); s; s = s->all_next)
+                if (make_point(inst, s, r->index, met->temporality, now, epoch,
+                               &met->points[met->n_points], &d->arena))
+                    met->n_points++;
+            if (met->n_points) d->n_metrics++;
+        }
+        pthread_mutex_unlock(&m->lock);
+    }
+    pthread_mutex_unlock(&mp->lock);
+    *out = d;
+    return OTEL_OK;
+}
+
+/* ---- the collected data ---------------------------------------------------------------------- */
+
+OTEL_API void otel_metrics_data_release(otel_metrics_data *d) {
+    if (!d) return;
+    otel__arena_free(&d->arena);
+    free(d->metrics);
+    otel_meter_provider_release(d->provider);
+    free(d);
+}
+
+OTEL_API size_t otel_metrics_data_count(const otel_metrics_data *d) { return d ? d->n_metrics : 0; }
+
+OTEL_API otel_status otel_metrics_data_metric(const otel_metrics_data *d, size_t i,
+                                              const char **name, const char **unit,
+                                              const char **description, int *data_kind,
+                                              int *temporality, int *monotonic, size_t *n_points,
+                                              const char **scope_name) {
+    if (!d || i >= d->n_metrics) return otel__fail(OTEL_ERR_NOT_FOUND, "metrics_data: no metric %zu", i);
+    const otel__metric *m = &d->metrics[i];
+    if (name) *name = m->inst->name;
+    if (unit) *unit = m->inst->unit;
+    if (description) *description = m->inst->description;
+    if (data_kind) *data_kind = m->data_kind;
+    if (temporality) *temporality = m->temporality;
+    if (monotonic) *monotonic = m->monotonic;
+    if (n_points) *n_points = m->n_points;
+    if (scope_name) *scope_name = m->inst->meter->name;
+    return OTEL_OK;
+}
+
+static const otel__point *point_at(const otel_metrics_data *d, size_t i, size_t p) {
+    if (!d || i >= d->n_metrics || p >= d->metrics[i].n_points) return NULL;
+    return &d->metrics[i].points[p];
+}
+
+OTEL_API otel_status otel_metrics_data_point(const otel_metrics_data *d, size_t i, size_t p,
+                                             uint64_t *start_ns, uint64_t *time_ns, int *is_int_out,
+                                             int64_t *int_value, double *double_value,
+                                             uint64_t *count, double *sum, double *min, double *max) {
+    const otel__point *pt = point_at(d, i, p);
+    if (!pt) return otel__fail(OTEL_ERR_NOT_FOUND, "metrics_data: no point %zu of metric %zu", p, i);
+    if (start_ns) *start_ns = pt->start_ns;
+    if (time_ns) *time_ns = pt->time_ns;
+    if (is_int_out) *is_int_out = pt->is_int;
+    if (int_value) *int_value = pt->i;
+    if (double_value) *double_value = pt->d;
+    if (count) *count = pt->count;
+    if (sum) *sum = pt->sum;
+    if (min) *min = pt->min;
+    if (max) *max = pt->max;
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_metrics_data_point_attrs(const otel_metrics_data *d, size_t i, size_t p,
+                                                   const otel_attr **attrs, size_t *n_attrs) {
+    const otel__point *pt = point_at(d, i, p);
+    if (!pt) return otel__fail(OTEL_ERR_NOT_FOUND, "metrics_data: no point %zu of metric %zu", p, i);
+    if (attrs) *attrs = pt->attrs;
+    if (n_attrs) *n_attrs = pt->n_attrs;
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_metrics_data_point_buckets(const otel_metrics_data *d, size_t i,
+                                                     size_t p, const double **bounds,
+                                                     size_t *n_bounds, const uint64_t **counts,
+                                                     size_t *n_counts) {
+    const otel__point *pt = point_at(d, i, p);
+    if (!pt || !pt->buckets)
+        return otel__fail(OTEL_ERR_NOT_FOUND, "metrics_data: point %zu of metric %zu has no buckets", p, i);
+    const otel_instrument *inst = d->metrics[i].inst;
+    if (bounds) *bounds = inst->bounds;
+    if (n_bounds) *n_bounds = inst->n_bounds;
+    if (counts) *counts = pt->buckets;
+    if (n_counts) *n_counts = inst->n_bounds + 1;
+    return OTEL_OK;
+}
+
+/* ---- the manual reader ------------------------------------------------------------------------ */
+
+OTEL_API otel_status otel_metric_reader_manual_new(otel_metric_reader **out, int temporality) {
+    if (!out || (temporality != OTEL_TEMPORALITY_DELTA && temporality != OTEL_TEMPORALITY_CUMULATIVE))
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "metric_reader_manual_new: bad argument");
+    otel_metric_reader *r = calloc(1, sizeof *r);
+    if (!r) return otel__fail(OTEL_ERR_NO_MEMORY, "metric_reader_manual_new: out of memory");
+    atomic_init(&r->refs, 1);
+    r->temporality_pref = temporality;
+    pthread_mutex_init(&r->collect_lock, NULL);
+    *out = r;
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_metric_reader_collect(otel_metric_reader *r, otel_metrics_data **out) {
+    if (!r || !out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "collect: NULL argument");
+    if (r->provider && atomic_load(&r->provider->shut_down))
+        return otel__fail(OTEL_ERR_SHUTDOWN, "collect: the provider is shut down");
+    pthread_mutex_lock(&r->collect_lock);
+    otel_status st = otel__metrics_collect(r, out);
+    pthread_mutex_unlock(&r->collect_lock);
+    return st;
+}
+
+OTEL_API otel_metric_reader *otel_metric_reader_retain(otel_metric_reader *r) {
+    if (r) atomic_fetch_add(&r->refs, 1);
+    return r;
+}
+
+OTEL_API void otel_metric_reader_release(otel_metric_reader *r) {
+    if (!r || atomic_fetch_sub(&r->refs, 1) != 1) return;
+    if (r->vt && r->vt->destroy) r->vt->destroy(r);
+    pthread_mutex_destroy(&r->collect_lock);
+    free(r);
+}

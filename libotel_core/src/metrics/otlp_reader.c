@@ -1,0 +1,388 @@
+/* The periodic OTLP metric reader: a thread that collects every
+ * OTEL_METRIC_EXPORT_INTERVAL and sends one ExportMetricsServiceRequest
+ * through the OTLP transport the span exporter uses (retries, gzip, gRPC).
+ * Metrics requests are small and rare next to spans, so they are built as
+ * protobuf-c structs in an arena and packed, not written in one pass. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/arena.h"
+#include "common/attrs.h"
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/resource.h"
+#include "export/otlp_config.h"
+#include "export/otlp_exporter.h"
+#include "metrics/internal.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
+
+typedef Opentelemetry__Proto__Common__V1__KeyValue KeyValue;
+typedef Opentelemetry__Proto__Common__V1__AnyValue AnyValue;
+typedef Opentelemetry__Proto__Metrics__V1__Metric Metric;
+typedef Opentelemetry__Proto__Metrics__V1__NumberDataPoint NumberDataPoint;
+typedef Opentelemetry__Proto__Metrics__V1__HistogramDataPoint HistogramDataPoint;
+typedef Opentelemetry__Proto__Metrics__V1__ScopeMetrics ScopeMetrics;
+
+#define NEW(a, T) ((T *)otel__arena_alloc((a), sizeof(T)))
+
+static char *cstr(otel__arena *a, const char *s, size_t n) {
+    return otel__arena_strndup(a, s ? s : "", s ? n : 0);
+}
+
+static AnyValue *any_of(otel__arena *a, const otel_attr *at) {
+    AnyValue *v = NEW(a, AnyValue);
+    if (!v) return NULL;
+    opentelemetry__proto__common__v1__any_value__init(v);
+    switch (at->type) {
+    case OTEL_VALUE_STRING:
+        v->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE;
+        v->string_value = cstr(a, at->ptr, at->len);
+        return v->string_value ? v : NULL;
+    case OTEL_VALUE_BOOL:
+        v->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BOOL_VALUE;
+        v->bool_value = at->bool_value != 0;
+        return v;
+    case OTEL_VALUE_INT64:
+        v->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE;
+        v->int_value = at->int_value;
+        return v;
+    case OTEL_VALUE_DOUBLE:
+        v->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_DOUBLE_VALUE;
+        v->double_value = at->double_value;
+        return v;
+    default: {
+        Opentelemetry__Proto__Common__V1__ArrayValue *arr =
+            NEW(a, Opentelemetry__Proto__Common__V1__ArrayValue);
+        if (!arr) return NULL;
+        opentelemetry__proto__common__v1__array_value__init(arr);
+        arr->values = otel__arena_alloc(a, (at->len ? at->len : 1) * sizeof *arr->values);
+        if (!arr->values) return NULL;
+        for (size_t i = 0; i < at->len; i++) {
+            otel_attr one = {at->key, at->key_len, 0, 0, 0, 0, NULL, 0};
+            if (at->type == OTEL_VALUE_STRING_ARRAY) {
+                const otel_str *s = at->ptr;
+                one.type = OTEL_VALUE_STRING, one.ptr = s[i].ptr, one.len = s[i].len;
+            } else if (at->type == OTEL_VALUE_BOOL_ARRAY) {
+                one.type = OTEL_VALUE_BOOL, one.bool_value = ((const int *)at->ptr)[i];
+            } else if (at->type == OTEL_VALUE_INT64_ARRAY) {
+                one.type = OTEL_VALUE_INT64, one.int_value = ((const int64_t *)at->ptr)[i];
+            } else {
+                one.type = OTEL_VALUE_DOUBLE, one.double_value = ((const double *)at->ptr)[i];
+            }
+            if (!(arr->values[i] = any_of(a, &one))) return NULL;
+        }
+        arr->n_values = at->len;
+        v->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_ARRAY_VALUE;
+        v->array_value = arr;
+        return v;
+    }
+    }
+}
+
+static KeyValue **kvs_of(otel__arena *a, const otel_attr *attrs, size_t n) {
+    KeyValue **out = otel__arena_alloc(a, (n ? n : 1) * sizeof *out);
+    if (!out) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        KeyValue *kv = NEW(a, KeyValue);
+        if (!kv) return NULL;
+        opentelemetry__proto__common__v1__key_value__init(kv);
+        kv->key = cstr(a, attrs[i].key, attrs[i].key_len);
+        kv->value = any_of(a, &attrs[i]);
+        if (!kv->key || !kv->value) return NULL;
+        out[i] = kv;
+    }
+    return out;
+}
+
+static int fill_metric(otel__arena *a, const otel__metric *m, Metric *pm) {
+    opentelemetry__proto__metrics__v1__metric__init(pm);
+    pm->name = m->inst->name;
+    pm->unit = m->inst->unit;
+    pm->description = m->inst->description;
+    int temporality = m->temporality == OTEL_TEMPORALITY_DELTA
+                          ? OPENTELEMETRY__PROTO__METRICS__V1__AGGREGATION_TEMPORALITY__AGGREGATION_TEMPORALITY_DELTA
+                          : OPENTELEMETRY__PROTO__METRICS__V1__AGGREGATION_TEMPORALITY__AGGREGATION_TEMPORALITY_CUMULATIVE;
+    if (m->data_kind == OTEL_METRIC_HISTOGRAM) {
+        Opentelemetry__Proto__Metrics__V1__Histogram *h = NEW(a, Opentelemetry__Proto__Metrics__V1__Histogram);
+        HistogramDataPoint **pts = otel__arena_alloc(a, m->n_points * sizeof *pts);
+        if (!h || !pts) return 0;
+        opentelemetry__proto__metrics__v1__histogram__init(h);
+        for (size_t i = 0; i < m->n_points; i++) {
+            const otel__point *p = &m->points[i];
+            HistogramDataPoint *dp = NEW(a, HistogramDataPoint);
+            if (!dp) return 0;
+            opentelemetry__proto__metrics__v1__histogram_data_point__init(dp);
+            dp->attributes = kvs_of(a, p->attrs, p->n_attrs);
+            if (!dp->attributes) return 0;
+            dp->n_attributes = p->n_attrs;
+            dp->start_time_unix_nano = p->start_ns;
+            dp->time_unix_nano = p->time_ns;
+            dp->count = p->count;
+            dp->_sum_case = OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM_DATA_POINT___SUM_SUM;
+            dp->sum = p->sum;
+            if (p->count) {
+                dp->_min_case = OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM_DATA_POINT___MIN_MIN;
+                dp->min = p->min;
+                dp->_max_case = OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM_DATA_POINT___MAX_MAX;
+                dp->max = p->max;
+            }
+            dp->n_bucket_counts = m->inst->n_bounds + 1;
+            dp->bucket_counts = p->buckets;
+            dp->n_explicit_bounds = m->inst->n_bounds;
+            dp->explicit_bounds = m->inst->bounds;
+            pts[i] = dp;
+        }
+        h->data_points = pts;
+        h->n_data_points = m->n_points;
+        h->aggregation_temporality = temporality;
+        pm->data_case = OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_HISTOGRAM;
+        pm->histogram = h;
+        return 1;
+    }
+    NumberDataPoint **pts = otel__arena_alloc(a, m->n_points * sizeof *pts);
+    if (!pts) return 0;
+    for (size_t i = 0; i < m->n_points; i++) {
+        const otel__point *p = &m->points[i];
+        NumberDataPoint *dp = NEW(a, NumberDataPoint);
+        if (!dp) return 0;
+        opentelemetry__proto__metrics__v1__number_data_point__init(dp);
+        dp->attributes = kvs_of(a, p->attrs, p->n_attrs);
+        if (!dp->attributes) return 0;
+        dp->n_attributes = p->n_attrs;
+        dp->start_time_unix_nano = p->start_ns;
+        dp->time_unix_nano = p->time_ns;
+        if (p->is_int) {
+            dp->value_case = OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__VALUE_AS_INT;
+            dp->as_int = p->i;
+        } else {
+            dp->value_case = OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__VALUE_AS_DOUBLE;
+            dp->as_double = p->d;
+        }
+        pts[i] = dp;
+    }
+    if (m->data_kind == OTEL_METRIC_GAUGE) {
+        Opentelemetry__Proto__Metrics__V1__Gauge *g = NEW(a, Opentelemetry__Proto__Metrics__V1__Gauge);
+        if (!g) return 0;
+        opentelemetry__proto__metrics__v1__gauge__init(g);
+        g->data_points = pts;
+        g->n_data_points = m->n_points;
+        pm->data_case = OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE;
+        pm->gauge = g;
+    } else {
+        Opentelemetry__Proto__Metrics__V1__Sum *s = NEW(a, Opentelemetry__Proto__Metrics__V1__Sum);
+        if (!s) return 0;
+        opentelemetry__proto__metrics__v1__sum__init(s);
+        s->data_points = pts;
+        s->n_data_points = m->n_points;
+        s->aggregation_temporality = temporality;
+        s->is_monotonic = m->monotonic != 0;
+        pm->data_case = OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM;
+        pm->sum = s;
+    }
+    return 1;
+}
+
+otel_status otel__metrics_encode_proto(const otel_metrics_data *d, const otel_resource *res,
+                                       uint8_t **out, size_t *len) {
+    otel__arena a;
+    otel__arena_init(&a, NULL, 0);
+    otel_status st = OTEL_ERR_NO_MEMORY;
+    Opentelemetry__Proto__Resource__V1__Resource r = OPENTELEMETRY__PROTO__RESOURCE__V1__RESOURCE__INIT;
+    Opentelemetry__Proto__Metrics__V1__ResourceMetrics rm =
+        OPENTELEMETRY__PROTO__METRICS__V1__RESOURCE_METRICS__INIT;
+    Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest req =
+        OPENTELEMETRY__PROTO__COLLECTOR__METRICS__V1__EXPORT_METRICS_SERVICE_REQUEST__INIT;
+    Opentelemetry__Proto__Metrics__V1__ResourceMetrics *rms[1] = {&rm};
+    r.attributes = kvs_of(&a, res->attrs.items, res->attrs.count);
+    if (!r.attributes) goto done;
+    r.n_attributes = res->attrs.count;
+    rm.resource = &r;
+    if (res->schema_url_len) rm.schema_url = cstr(&a, res->schema_url, res->schema_url_len);
+    /* one ScopeMetrics per meter, in the order metrics came */
+    ScopeMetrics **scopes = otel__arena_alloc(&a, (d->n_metrics ? d->n_metrics : 1) * sizeof *scopes);
+    if (!scopes) goto done;
+    size_t n_scopes = 0;
+    for (size_t i = 0; i < d->n_metrics; i++) {
+        const otel_meter *m = d->metrics[i].inst->meter;
+        ScopeMetrics *sm = NULL;
+        for (size_t k = 0; k < n_scopes && !sm; k++)
+            if (scopes[k]->scope->name == m->name) sm = scopes[k];
+        if (!sm) {
+            sm = NEW(&a, ScopeMetrics);
+            Opentelemetry__Proto__Common__V1__InstrumentationScope *sc =
+                NEW(&a, Opentelemetry__Proto__Common__V1__InstrumentationScope);
+            if (!sm || !sc) goto done;
+            opentelemetry__proto__metrics__v1__scope_metrics__init(sm);
+            opentelemetry__proto__common__v1__instrumentation_scope__init(sc);
+            sc->name = m->name;
+            sc->version = m->version;
+            sm->scope = sc;
+            sm->schema_url = m->schema_url;
+            sm->metrics = otel__arena_alloc(&a, d->n_metrics * sizeof *sm->metrics);
+            if (!sm->metrics) goto done;
+            scopes[n_scopes++] = sm;
+        }
+        Metric *pm = NEW(&a, Metric);
+        if (!pm || !fill_metric(&a, &d->metrics[i], pm)) goto done;
+        sm->metrics[sm->n_metrics++] = pm;
+    }
+    rm.scope_metrics = scopes;
+    rm.n_scope_metrics = n_scopes;
+    req.resource_metrics = rms;
+    req.n_resource_metrics = 1;
+    size_t n = opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__get_packed_size(&req);
+    *out = malloc(n ? n : 1);
+    if (!*out) goto done;
+    *len = opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__pack(&req, *out);
+    st = OTEL_OK;
+done:
+    otel__arena_free(&a);
+    return st == OTEL_OK ? OTEL_OK : otel__fail(st, "metrics: out of memory encoding a request");
+}
+
+/* ---- the periodic reader ------------------------------------------------------------ */
+
+typedef struct periodic {
+    otel__otlp_sender *sender;
+    uint32_t interval_ms, timeout_ms;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int started, stop;
+    uint64_t exports, failures;
+} periodic;
+
+/* Collects and sends once. */
+static otel_status export_once(otel_metric_reader *r, uint32_t timeout_ms) {
+    periodic *p = r->impl;
+    if (!r->provider) return OTEL_OK;
+    pthread_mutex_lock(&r->collect_lock);
+    otel_metrics_data *d = NULL;
+    otel_status st = otel__metrics_collect(r, &d);
+    pthread_mutex_unlock(&r->collect_lock);
+    if (st != OTEL_OK) return st;
+    if (!d->n_metrics) {
+        otel_metrics_data_release(d);
+        return OTEL_OK;
+    }
+    uint8_t *body = NULL;
+    size_t len = 0;
+    st = otel__metrics_encode_proto(d, r->provider->resource, &body, &len);
+    otel_metrics_data_release(d);
+    if (st != OTEL_OK) return st;
+    char err[256] = "";
+    int ok = otel__otlp_sender_send(p->sender, body, len, timeout_ms, err, sizeof err);
+    free(body);
+    if (ok) {
+        p->exports++;
+        return OTEL_OK;
+    }
+    p->failures++;
+    OTEL_LOG_W("metrics: export failed: %s", err);
+    return otel__fail(OTEL_ERR_EXPORT, "metrics: export failed: %s", err);
+}
+
+static void *periodic_main(void *arg) {
+    otel_metric_reader *r = arg;
+    periodic *p = r->impl;
+    pthread_mutex_lock(&p->lock);
+    while (!p->stop) {
+        struct timespec ts = otel__timespec_of(otel__clock_mono_ns() + (uint64_t)p->interval_ms * 1000000ull);
+        int rc = 0;
+        while (!p->stop && rc != ETIMEDOUT) rc = pthread_cond_timedwait(&p->wake, &p->lock, &ts);
+        if (p->stop) break;
+        pthread_mutex_unlock(&p->lock);
+        export_once(r, p->timeout_ms);
+        pthread_mutex_lock(&p->lock);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+static void periodic_start(otel_metric_reader *r) {
+    periodic *p = r->impl;
+    pthread_mutex_lock(&p->lock);
+    if (!p->started && pthread_create(&p->thread, NULL, periodic_main, r) == 0) p->started = 1;
+    pthread_mutex_unlock(&p->lock);
+}
+
+static otel_status periodic_flush(otel_metric_reader *r, uint32_t timeout_ms) {
+    return export_once(r, timeout_ms ? timeout_ms : ((periodic *)r->impl)->timeout_ms);
+}
+
+static otel_status periodic_shutdown(otel_metric_reader *r, uint32_t timeout_ms) {
+    periodic *p = r->impl;
+    pthread_mutex_lock(&p->lock);
+    int was = p->stop;
+    p->stop = 1;
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->lock);
+    if (was) return OTEL_OK;
+    if (p->started) pthread_join(p->thread, NULL);
+    p->started = 0;
+    otel_status st = export_once(r, timeout_ms); /* what is left */
+    otel__otlp_sender_stop(p->sender);
+    return st;
+}
+
+static void periodic_destroy(otel_metric_reader *r) {
+    periodic *p = r->impl;
+    if (!p) return;
+    if (p->started) {
+        pthread_mutex_lock(&p->lock);
+        p->stop = 1;
+        pthread_cond_broadcast(&p->wake);
+        pthread_mutex_unlock(&p->lock);
+        pthread_join(p->thread, NULL);
+    }
+    otel__otlp_sender_free(p->sender);
+    pthread_cond_destroy(&p->wake);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+static const otel__reader_vt periodic_vt = {periodic_start, periodic_flush, periodic_shutdown,
+                                            periodic_destroy};
+
+OTEL_API otel_status otel_metric_reader_otlp_new(otel_metric_reader **out, const otel_options *opts) {
+    if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "metric_reader_otlp_new: NULL out");
+    static const char *const prefs[] = {"cumulative", "delta", "lowmemory", NULL};
+    int pref = otel__opt_enum(opts, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", prefs, 0);
+    otel_status st = otel_metric_reader_manual_new(out, OTEL_TEMPORALITY_CUMULATIVE);
+    if (st != OTEL_OK) return st;
+    otel_metric_reader *r = *out;
+    r->temporality_pref = pref == 0 ? OTEL_TEMPORALITY_CUMULATIVE : pref == 1 ? OTEL_TEMPORALITY_DELTA : 3;
+    periodic *p = calloc(1, sizeof *p);
+    if (p) p->sender = otel__otlp_sender_new(opts, OTEL__OTLP_METRICS);
+    if (!p || !p->sender) {
+        free(p);
+        otel_metric_reader_release(r);
+        *out = NULL;
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "metric_reader_otlp_new: no usable OTLP configuration");
+    }
+    p->interval_ms = (uint32_t)otel__opt_int(opts, "OTEL_METRIC_EXPORT_INTERVAL", 60000, 1, 86400000);
+    p->timeout_ms = (uint32_t)otel__opt_int(opts, "OTEL_METRIC_EXPORT_TIMEOUT", 30000, 1, 86400000);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&p->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    r->impl = p;
+    r->vt = &periodic_vt;
+    return OTEL_OK;
+}
+
+/* The reader OTEL_METRICS_EXPORTER names: otlp (default) or none. */
+otel_status otel__metric_reader_from_env(otel_metric_reader **out, const otel_options *opts) {
+    static const char *const names[] = {"otlp", "none", "console", NULL};
+    int which = otel__opt_enum(opts, "OTEL_METRICS_EXPORTER", names, 0);
+    *out = NULL;
+    if (which == 1) return OTEL_OK;
+    if (which == 2) OTEL_LOG_W("OTEL_METRICS_EXPORTER=console is not supported yet; using otlp");
+    return otel_metric_reader_otlp_new(out, opts);
+}

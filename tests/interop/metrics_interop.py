@@ -1,0 +1,121 @@
+"""Metrics against the real OpenTelemetry Collector: runs metrics_driver
+over http/protobuf and grpc (gzip on and off) into the Collector's OTLP
+receiver and checks what its file exporter wrote: names, units, kinds,
+temporality, values per attribute set, histogram buckets, start times.
+
+  metrics_interop.py <collector-binary> <metrics_driver>
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+collector, driver = sys.argv[1], sys.argv[2]
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
+
+
+def port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+work = tempfile.mkdtemp(prefix="metrics-interop-")
+out = os.path.join(work, "metrics.jsonl")
+gp, hp = port(), port()
+cfg = os.path.join(work, "config.yaml")
+with open(cfg, "w") as f:
+    f.write("receivers:\n  otlp:\n    protocols:\n"
+            "      grpc: {endpoint: '127.0.0.1:%d'}\n      http: {endpoint: '127.0.0.1:%d'}\n" % (gp, hp) +
+            "exporters:\n  file: {path: '%s', flush_interval: 100ms}\n" % out +
+            "service:\n  telemetry:\n    metrics: {level: none}\n"
+            "  pipelines:\n    metrics: {receivers: [otlp], exporters: [file]}\n")
+col = subprocess.Popen([collector, "--config", cfg], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", hp), timeout=0.2).close()
+            socket.create_connection(("127.0.0.1", gp), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    cases = [("http_protobuf", "http/protobuf", "http://127.0.0.1:%d" % hp, "none"),
+             ("http_protobuf.gzip", "http/protobuf", "http://127.0.0.1:%d" % hp, "gzip"),
+             ("grpc", "grpc", "http://127.0.0.1:%d" % gp, "none"),
+             ("grpc.gzip", "grpc", "http://127.0.0.1:%d" % gp, "gzip")]
+    for name, proto, endpoint, comp in cases:
+        # the collector keeps the file open: read what each case appends
+        offset = os.path.getsize(out) if os.path.exists(out) else 0
+        env = dict(os.environ, OTEL_EXPORTER_OTLP_ENDPOINT=endpoint, OTEL_EXPORTER_OTLP_PROTOCOL=proto,
+                   OTEL_EXPORTER_OTLP_COMPRESSION=comp, OTEL_METRIC_EXPORT_INTERVAL="600000")
+        t0 = time.time_ns()
+        r = subprocess.run([driver], env=env, capture_output=True, text=True, timeout=60)
+        check("metrics.%s driver" % name, r.returncode == 0, r.stdout + r.stderr)
+        metrics = {}
+        for _ in range(50):
+            if os.path.exists(out) and os.path.getsize(out) > offset:
+                time.sleep(0.2)
+                break
+            time.sleep(0.1)
+        with open(out) as f:
+            f.seek(offset)
+            text = f.read()
+        for line in text.splitlines():
+            for rm in json.loads(line)["resourceMetrics"]:
+                attrs = {a["key"]: a["value"] for a in rm["resource"]["attributes"]}
+                if attrs.get("service.name", {}).get("stringValue") != "metrics-interop":
+                    continue
+                for sm in rm["scopeMetrics"]:
+                    for m in sm["metrics"]:
+                        m["scope"] = sm["scope"]
+                        metrics[m["name"]] = m
+        p = "metrics.%s " % name
+        want = {"interop.requests", "interop.latency", "interop.temperature", "interop.connections"}
+        check(p + "every metric arrived", set(metrics) == want, str(sorted(metrics)))
+        if set(metrics) != want:
+            continue
+        req = metrics["interop.requests"]
+        check(p + "scope", req["scope"] == {"name": "interop.meter", "version": "2.0"}, str(req["scope"]))
+        check(p + "counter unit and description",
+              req["unit"] == "{request}" and req["description"] == "requests served")
+        s = req["sum"]
+        check(p + "counter is a monotonic cumulative sum",
+              s.get("isMonotonic") is True and s["aggregationTemporality"] == 2, str(s))
+        by = {}
+        for dp in s["dataPoints"]:
+            a = {x["key"]: list(x["value"].values())[0] for x in dp["attributes"]}
+            by[(a["method"], a["status"])] = dp
+        check(p + "one point per attribute set with its value",
+              by.get(("GET", "200"), {}).get("asInt") == "5" and by.get(("POST", "201"), {}).get("asInt") == "2",
+              str(by))
+        dp = by.get(("GET", "200"), {})
+        start, end = int(dp.get("startTimeUnixNano", 0)), int(dp.get("timeUnixNano", 0))
+        check(p + "start and end times", t0 - 60 * 10**9 < start <= end <= time.time_ns(), "%d %d" % (start, end))
+        h = metrics["interop.latency"]["histogram"]["dataPoints"][0]
+        check(p + "histogram count, sum, min, max",
+              h["count"] == "5" and h["sum"] == 502 and h["min"] == 3 and h["max"] == 400, str(h))
+        check(p + "histogram buckets",
+              h["explicitBounds"][:4] == [0, 5, 10, 25] and
+              [int(x) for x in h["bucketCounts"]] == [0, 1, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+              str(h.get("bucketCounts")))
+        gauge = metrics["interop.temperature"]["gauge"]["dataPoints"][0]
+        check(p + "gauge", gauge.get("asDouble") == 21.5, str(gauge))
+        conns = metrics["interop.connections"]["sum"]
+        check(p + "observable up-down counter",
+              conns.get("isMonotonic") is not True and conns["dataPoints"][0].get("asInt") == "7" and
+              conns["dataPoints"][0]["attributes"][0]["value"] == {"stringValue": "db"}, str(conns))
+finally:
+    col.terminate()
+    col.wait(10)
+print("metrics: %d passed, %d failed" % (results.count(True), results.count(False)))
+sys.exit(0 if all(results) else 1)
