@@ -40,6 +40,7 @@ typedef struct otel__series {
     _Atomic uint64_t *buckets; /* n_bounds + 1 */
     _Atomic uint32_t observed_epoch; /* async: the collection that saw it */
     otel__series_prev prev[OTEL__MAX_READERS];
+    struct otel_bound_instrument *bound; /* live bound handles (under the instrument's lock) */
     struct otel__series *_Atomic chain; /* next in its hash bucket */
     struct otel__series *all_next;      /* next in the instrument's list */
 } otel__series;

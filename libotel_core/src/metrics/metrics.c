@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/resource.h"
+#include "common/stats.h"
 #include "metrics/internal.h"
 
 static const double default_bounds[] = {0,   5,    10,   25,   50,   75,   100, 250,
@@ -61,65 +62,112 @@ static inline uint64_t mix(uint64_t x) {
     return x ^ (x >> 33);
 }
 
-static inline uint64_t hash_bytes(const void *p, size_t n, uint64_t h) {
-    const uint8_t *s = p;
-    h ^= n * 0x9E3779B97F4A7C15ull;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0x100000001b3ull;
-        h ^= h >> 29;
-        s += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    memcpy(&w, s, n);
-    return mix(h ^ w);
+
+/* What otel__attr_valid accepts, inline: a key and a known type whose
+ * pointer is set when it has elements. */
+static inline int attr_ok(const otel_attr *a) {
+    if (__builtin_expect(!a->key || !a->key_len, 0)) return 0;
+    if (a->type >= OTEL_VALUE_BOOL && a->type <= OTEL_VALUE_DOUBLE) return 1;
+    return a->type >= OTEL_VALUE_STRING && a->type <= OTEL_VALUE_DOUBLE_ARRAY && (a->ptr || !a->len);
 }
 
-static inline int attr_ok(const otel_attr *a) { return otel__attr_valid(a); }
+static inline uint64_t load8(const uint8_t *p) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+static inline uint64_t load4(const uint8_t *p) {
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
 
-static uint64_t hash_value(const otel_attr *a) {
+/* The bytes of a short string as words, the tail read overlapping (no
+ * variable-length copy, no call): what hashing and comparing share. */
+static inline uint64_t tail_word(const uint8_t *s, size_t n) {
+    if (n >= 8) return load8(s + n - 8);
+    if (n >= 4) return load4(s) | (load4(s + n - 4) << 32);
+    return n ? (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16 : 0;
+}
+
+/* A fast non-cryptographic hash of short byte strings (keys, values). */
+static inline uint64_t hash_short(const void *p, size_t n, uint64_t h) {
+    const uint8_t *s = p;
+    h += n * 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+        h = (h ^ load8(s + i)) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 31;
+    }
+    return (h ^ tail_word(s, n)) * 0x94d049bb133111ebull;
+}
+
+/* Byte equality of two strings of the same length n. */
+static inline int bytes_eq(const void *a, const void *b, size_t n) {
+    const uint8_t *x = a, *y = b;
+    if (n > 32) return memcmp(x, y, n) == 0;
+    for (size_t i = 0; i + 8 <= n; i += 8)
+        if (load8(x + i) != load8(y + i)) return 0;
+    return tail_word(x, n) == tail_word(y, n);
+}
+
+static inline uint64_t hash_value(const otel_attr *a) {
     switch (a->type) {
-    case OTEL_VALUE_STRING: return hash_bytes(a->ptr, a->len, 1);
-    case OTEL_VALUE_BOOL: return mix(2 + (uint64_t)(a->bool_value != 0));
-    case OTEL_VALUE_INT64: return mix(3 ^ (uint64_t)a->int_value);
-    case OTEL_VALUE_DOUBLE: return mix(4 ^ dbits(a->double_value));
+    case OTEL_VALUE_STRING: return hash_short(a->ptr, a->len, 1);
+    case OTEL_VALUE_BOOL: return 2 + (uint64_t)(a->bool_value != 0);
+    case OTEL_VALUE_INT64: return (uint64_t)a->int_value * 0x9E3779B97F4A7C15ull + 3;
+    case OTEL_VALUE_DOUBLE: return dbits(a->double_value) * 0x9E3779B97F4A7C15ull + 4;
     case OTEL_VALUE_STRING_ARRAY: {
         uint64_t h = 5;
         const otel_str *s = a->ptr;
-        for (size_t i = 0; i < a->len; i++) h = mix(h + hash_bytes(s[i].ptr, s[i].len, 5));
+        for (size_t i = 0; i < a->len; i++) h = mix(h + hash_short(s[i].ptr, s[i].len, 5));
         return h;
     }
     default: /* numeric arrays: their bytes */
-        return hash_bytes(a->ptr, a->len * (a->type == OTEL_VALUE_BOOL_ARRAY ? sizeof(int) : 8),
+        return hash_short(a->ptr, a->len * (a->type == OTEL_VALUE_BOOL_ARRAY ? sizeof(int) : 8),
                           (uint64_t)a->type);
     }
 }
 
 /* The sum of per-attribute hashes: the order does not matter. */
-static uint64_t hash_attrs(const otel_attr *attrs, size_t n, size_t *n_ok) {
+static inline uint64_t hash_attrs(const otel_attr *attrs, size_t n, size_t *n_ok) {
     uint64_t h = 0;
     size_t ok = 0;
     for (size_t i = 0; i < n; i++) {
         if (!attr_ok(&attrs[i])) continue;
-        h += mix(hash_bytes(attrs[i].key, attrs[i].key_len, 0) ^ hash_value(&attrs[i]));
+        h += mix(hash_short(attrs[i].key, attrs[i].key_len, 0) ^ hash_value(&attrs[i]));
         ok++;
     }
     *n_ok = ok;
     return h;
 }
 
-/* 1 if the valid attributes of attrs[0..n) are exactly the series' set. */
-static int same_set(const otel__series *s, const otel_attr *attrs, size_t n) {
+static inline int value_eq(const otel_attr *a, const otel_attr *b) {
+    if (a->type != b->type) return 0;
+    switch (a->type) {
+    case OTEL_VALUE_STRING: return a->len == b->len && bytes_eq(a->ptr, b->ptr, a->len);
+    case OTEL_VALUE_INT64: return a->int_value == b->int_value;
+    case OTEL_VALUE_BOOL: return !a->bool_value == !b->bool_value;
+    default: return otel__attr_value_eq(a, b);
+    }
+}
+
+/* 1 if the valid attributes of attrs[0..n) are exactly the series' set
+ * (the caller checked the counts and the hash). */
+static inline int same_set(const otel__series *s, const otel_attr *attrs, size_t n) {
     for (size_t i = 0; i < n; i++) {
-        if (!attr_ok(&attrs[i])) continue;
-        const otel_attr *m = NULL;
-        for (size_t k = 0; k < s->n_attrs && !m; k++)
-            if (s->attrs[k].key_len == attrs[i].key_len &&
-                memcmp(s->attrs[k].key, attrs[i].key, attrs[i].key_len) == 0)
-                m = &s->attrs[k];
-        if (!m || !otel__attr_value_eq(m, &attrs[i])) return 0;
+        const otel_attr *in = &attrs[i];
+        if (!attr_ok(in)) continue;
+        /* the series is sorted by key, but inputs usually come in the same
+         * order they were first seen: try the same position first */
+        const otel_attr *m = i < s->n_attrs ? &s->attrs[i] : NULL;
+        if (!m || m->key_len != in->key_len || !bytes_eq(m->key, in->key, in->key_len)) {
+            m = NULL;
+            for (size_t k = 0; k < s->n_attrs && !m; k++)
+                if (s->attrs[k].key_len == in->key_len &&
+                    bytes_eq(s->attrs[k].key, in->key, in->key_len))
+                    m = &s->attrs[k];
+        }
+        if (!m || !value_eq(m, in)) return 0;
     }
     return 1;
 }
@@ -302,9 +350,26 @@ OTEL_API void otel_histogram_record_i64(otel_instrument *h, int64_t v, const ote
     otel_instrument_record_i64(h, v, a, n);
 }
 
+/* A bound counter keeps one cache line per owned stats shard: a thread
+ * that owns its shard (common/stats.h) adds with a plain load and store,
+ * so a bound add costs no locked instruction and two threads never share
+ * a line. Other threads add to the series atomically. A collection sums
+ * the series and the cells of every live bound handle of it. */
+#define BOUND_CELLS OTEL__STATS_SHARDS
+
+typedef struct bound_cell {
+    _Alignas(64) _Atomic int64_t i;
+    _Atomic uint64_t d; /* bits */
+} bound_cell;
+
 struct otel_bound_instrument {
+    bound_cell cells[BOUND_CELLS];
     otel_instrument *inst;
     otel__series *series;
+    /* fast-path flags, fixed at bind: a striped int64 counter on an enabled
+     * provider (histograms, doubles and disabled providers take apply()) */
+    int fast_int, monotonic, striped, number;
+    struct otel_bound_instrument *next; /* in series->bound, under inst->lock */
 };
 
 OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, const otel_attr *attrs,
@@ -312,18 +377,43 @@ OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, cons
     if (!inst || inst->kind == OTEL_INSTRUMENT_GAUGE ||
         inst->kind >= OTEL_INSTRUMENT_OBSERVABLE_COUNTER || (!attrs && n_attrs))
         return NULL;
-    otel_bound_instrument *b = malloc(sizeof *b);
+    otel_bound_instrument *b = aligned_alloc(64, sizeof *b);
     if (!b) return NULL;
+    memset(b, 0, sizeof *b);
     b->inst = inst;
     b->series = series_for(inst, attrs, n_attrs);
     if (!b->series) {
         free(b);
         return NULL;
     }
+    b->striped = inst->kind != OTEL_INSTRUMENT_HISTOGRAM;
+    b->monotonic = inst->kind == OTEL_INSTRUMENT_COUNTER;
+    b->number = inst->number;
+    b->fast_int = b->striped && b->number == OTEL_NUMBER_INT64 && !inst->meter->provider->disabled;
+    pthread_mutex_lock(&inst->lock);
+    b->next = b->series->bound;
+    b->series->bound = b;
+    pthread_mutex_unlock(&inst->lock);
     return b;
 }
 
+/* This thread's cell, or NULL when it shares a shard (then: the series). */
+static inline bound_cell *my_cell(otel_bound_instrument *b) {
+    unsigned t = otel__stats_tls_shard;
+    if (__builtin_expect(!t, 0)) t = otel__stats_assign_shard();
+    return (t & OTEL__STATS_OWNED) ? &b->cells[(t & ~OTEL__STATS_OWNED) - 1] : NULL;
+}
+
 OTEL_API void otel_bound_record_i64(otel_bound_instrument *b, int64_t value) {
+    if (__builtin_expect(b && b->fast_int && !(b->monotonic && value < 0), 1)) {
+        bound_cell *c = my_cell(b);
+        if (c)
+            atomic_store_explicit(&c->i, atomic_load_explicit(&c->i, memory_order_relaxed) + value,
+                                  memory_order_relaxed);
+        else
+            atomic_fetch_add_explicit(&b->series->i, value, memory_order_relaxed);
+        return;
+    }
     if (!b || !valid(b->inst, (double)value)) {
         drop(b ? b->inst : NULL);
         return;
@@ -336,10 +426,45 @@ OTEL_API void otel_bound_record_f64(otel_bound_instrument *b, double value) {
         drop(b ? b->inst : NULL);
         return;
     }
+    bound_cell *c = b->striped && b->number == OTEL_NUMBER_DOUBLE ? my_cell(b) : NULL;
+    if (c) {
+        uint64_t old = atomic_load_explicit(&c->d, memory_order_relaxed);
+        atomic_store_explicit(&c->d, dbits(bitsd(old) + value), memory_order_relaxed);
+        return;
+    }
     apply(b->inst, b->series, 0, value, 0);
 }
 
-OTEL_API void otel_bound_instrument_release(otel_bound_instrument *b) { free(b); }
+/* What the live bound handles of a series hold (under inst->lock). */
+static void bound_sums(const otel__series *s, int64_t *i, double *d) {
+    for (const otel_bound_instrument *b = s->bound; b; b = b->next)
+        for (int k = 0; k < BOUND_CELLS; k++) {
+            *i += atomic_load_explicit(&b->cells[k].i, memory_order_relaxed);
+            *d += bitsd(atomic_load_explicit(&b->cells[k].d, memory_order_relaxed));
+        }
+}
+
+OTEL_API void otel_bound_instrument_release(otel_bound_instrument *b) {
+    if (!b) return;
+    otel_instrument *inst = b->inst;
+    pthread_mutex_lock(&inst->lock);
+    for (otel_bound_instrument **p = &b->series->bound; *p; p = &(*p)->next)
+        if (*p == b) {
+            *p = b->next;
+            break;
+        }
+    /* fold the cells into the series, so nothing counted is lost */
+    int64_t i = 0;
+    double d = 0;
+    b->next = NULL;
+    otel__series tmp = {0};
+    tmp.bound = b;
+    bound_sums(&tmp, &i, &d);
+    atomic_fetch_add(&b->series->i, i);
+    if (d != 0) atomic_add_double(&b->series->d, d);
+    pthread_mutex_unlock(&inst->lock);
+    free(b);
+}
 
 /* ---- instruments ----------------------------------------------------------------------- */
 
@@ -796,6 +921,11 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
     }
     int64_t iv = atomic_load(&s->i);
     double dv = bitsd(atomic_load(&s->d));
+    if (s->bound) {
+        pthread_mutex_lock(&inst->lock);
+        bound_sums(s, &iv, &dv);
+        pthread_mutex_unlock(&inst->lock);
+    }
     if (inst->kind == OTEL_INSTRUMENT_GAUGE) {
         uint64_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
         if (!seq) return 0;
