@@ -6,7 +6,9 @@
  * the span current at that moment with a tracer named after itself. Lua
  * calls back into C (`c_work`), which starts a grandchild under Lua's span.
  * The C part also shows what the C demo does: attributes of every type, an
- * event, an exception with ERROR status and a link.
+ * event, an exception with ERROR status and a link, and it records metrics:
+ * a counter, a histogram and an observable gauge (exported over OTLP when
+ * an endpoint is set, and printed at the end).
  *
  * Spans go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set, otherwise to an
  * OTLP/JSON file (OTEL_CORE_EXPORTER_FILE_PATH, default
@@ -153,6 +155,56 @@ static int run_ruby(void) {
     return state;
 }
 
+/* ---- metrics ---------------------------------------------------------------------- */
+
+static void observe_queue(otel_observer *o, void *ud) {
+    otel_attr a[] = {OTEL_ATTR_STR("queue", "payments")};
+    otel_observer_observe_f64(o, ud, 3.0, a, 1);
+}
+
+static otel_meter_provider *make_meters(otel_metric_reader **printer) {
+    otel_options *o;
+    otel_options_new(&o);
+    if (!getenv("OTEL_SERVICE_NAME")) otel_options_set(o, "OTEL_SERVICE_NAME", "polyglot-checkout");
+    if (!getenv("OTEL_EXPORTER_OTLP_ENDPOINT") && !getenv("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"))
+        otel_options_set(o, "OTEL_METRICS_EXPORTER", "none");
+    otel_meter_provider *mp = NULL;
+    if (otel_meter_provider_new(&mp, o) != OTEL_OK) {
+        fprintf(stderr, "polyglot: %s\n", otel_last_error());
+        exit(1);
+    }
+    otel_options_free(o);
+    otel_metric_reader_manual_new(printer, OTEL_TEMPORALITY_CUMULATIVE);
+    otel_meter_provider_add_reader(mp, *printer);
+    return mp;
+}
+
+static void print_metrics(otel_metric_reader *r) {
+    otel_metrics_data *d;
+    if (otel_metric_reader_collect(r, &d) != OTEL_OK) return;
+    printf("\nmetrics:\n");
+    for (size_t i = 0; i < otel_metrics_data_count(d); i++) {
+        const char *name, *unit;
+        int kind;
+        size_t np;
+        otel_metrics_data_metric(d, i, &name, &unit, NULL, &kind, NULL, NULL, &np, NULL);
+        for (size_t p = 0; p < np; p++) {
+            int is_int;
+            int64_t iv;
+            double dv, sum;
+            uint64_t count;
+            otel_metrics_data_point(d, i, p, NULL, NULL, &is_int, &iv, &dv, &count, &sum, NULL, NULL);
+            if (kind == OTEL_METRIC_HISTOGRAM)
+                printf("    %-20s count=%llu sum=%.3f %s\n", name, (unsigned long long)count, sum, unit);
+            else if (is_int)
+                printf("    %-20s %lld %s\n", name, (long long)iv, unit);
+            else
+                printf("    %-20s %.3f %s\n", name, dv, unit);
+        }
+    }
+    otel_metrics_data_release(d);
+}
+
 /* ---- the tree ------------------------------------------------------------------- */
 
 static void print_tree(const uint8_t *parent, int depth) {
@@ -175,9 +227,19 @@ static void print_tree(const uint8_t *parent, int depth) {
 
 int main(void) {
     otel_tracer_provider *tp = make_provider();
+    otel_metric_reader *printer;
+    otel_meter_provider *mp = make_meters(&printer);
+    otel_meter *meter = otel_meter_provider_get_meter(mp, "polyglot.c", "1.0", NULL);
+    otel_instrument *orders = otel_meter_counter_i64(meter, "checkout.orders", "{order}", "orders placed");
+    otel_instrument *duration = otel_meter_histogram_f64(meter, "checkout.duration", "ms", "checkout time");
+    otel_instrument *queue;
+    otel_meter_create_instrument(&queue, meter, OTEL_INSTRUMENT_OBSERVABLE_GAUGE, OTEL_NUMBER_DOUBLE,
+                                 "checkout.queue_depth", "{job}", "jobs waiting");
+    otel_meter_register_callback(meter, observe_queue, queue, &queue, 1, NULL);
     otel_tracer_provider_set_global(tp);
     c_tracer = otel_tracer_provider_get_tracer(tp, "polyglot.c", "1.0", NULL);
 
+    uint64_t t0 = otel_time_now_ns();
     otel_span *root = otel_tracer_start_span(c_tracer, "checkout", OTEL_SPAN_KIND_SERVER, NULL);
     otel_str tags[] = {{"web", 3}, {"eu", 2}};
     int flags[] = {1, 0};
@@ -213,10 +275,14 @@ int main(void) {
     otel_context_detach(token);
     otel_context_release(ctx);
     otel_span_end(root);
+    otel_attr region[] = {OTEL_ATTR_STR("region", "eu")};
+    otel_counter_add_i64(orders, 1, region, 1);
+    otel_histogram_record_f64(duration, (double)(otel_time_now_ns() - t0) / 1e6, region, 1);
 
     otel_status st = otel_tracer_provider_force_flush(tp, 15000);
     printf("\ntrace (one request to the exporter):\n");
     print_tree(NULL, 1);
+    print_metrics(printer);
     uint64_t v[OTEL_STAT__COUNT];
     otel_tracer_provider_get_stats(tp, v, OTEL_STAT__COUNT);
     printf("\nstats: spans_exported=%llu export_batches=%llu export_errors=%llu flush=%s\n",
@@ -224,6 +290,9 @@ int main(void) {
            (unsigned long long)v[OTEL_STAT_EXPORT_BATCHES], (unsigned long long)v[OTEL_STAT_EXPORT_ERRORS],
            st == OTEL_OK ? "ok" : otel_status_str(st));
     otel_tracer_provider_shutdown(tp, 5000);
+    otel_meter_provider_shutdown(mp, 5000); /* exports the metrics when an endpoint is set */
+    otel_metric_reader_release(printer);
+    otel_meter_provider_release(mp);
     otel_tracer_provider_set_global(NULL);
     otel_tracer_provider_release(tp);
     for (size_t i = 0; i < n_kept; i++) otel_span_data_release(kept[i]);

@@ -45,5 +45,18 @@ if set(spans) == set(want):
     check("an exception with ERROR status",
           v["status"].get("code") == 2 and v["events"][0]["name"] == "exception")
     check("a link", spans["c.audit"]["links"][0]["spanId"] == v["spanId"])
+if len(sys.argv) > 2:
+    metrics = {}
+    for line in open(sys.argv[2]).read().splitlines():
+        for rm in json.loads(line)["resourceMetrics"]:
+            for sm in rm["scopeMetrics"]:
+                for m in sm["metrics"]:
+                    metrics[m["name"]] = m
+    check("the metrics arrived", {"checkout.orders", "checkout.duration", "checkout.queue_depth"} <= set(metrics),
+          str(sorted(metrics)))
+    if "checkout.orders" in metrics:
+        check("counter value", metrics["checkout.orders"]["sum"]["dataPoints"][0]["asInt"] == "1")
+        check("histogram count", metrics["checkout.duration"]["histogram"]["dataPoints"][0]["count"] == "1")
+        check("observable gauge", metrics["checkout.queue_depth"]["gauge"]["dataPoints"][0]["asDouble"] == 3)
 print("%d passed, %d failed" % (results.count(True), results.count(False)))
 sys.exit(0 if all(results) else 1)

@@ -20,11 +20,13 @@ receivers:
       http: {endpoint: "127.0.0.1:$port"}
 exporters:
   file: {path: "$work/out.jsonl", flush_interval: 100ms}
+  file/metrics: {path: "$work/metrics.jsonl", flush_interval: 100ms}
 service:
   telemetry:
     metrics: {level: none}
   pipelines:
     traces: {receivers: [otlp], exporters: [file]}
+    metrics: {receivers: [otlp], exporters: [file/metrics]}
 YAML
 "$collector" --config "$work/config.yaml" >"$work/collector.log" 2>&1 &
 cpid=$!
@@ -36,4 +38,4 @@ done
 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$port" "$build/examples/polyglot" || fail "the polyglot program failed"
 for _ in $(seq 1 50); do [ -s "$work/out.jsonl" ] && break; sleep 0.1; done
 sleep 0.3 # the file exporter flushes every 100 ms
-python3 "$root/tests/polyglot/check.py" "$work/out.jsonl"
+python3 "$root/tests/polyglot/check.py" "$work/out.jsonl" "$work/metrics.jsonl"
