@@ -4,6 +4,8 @@
   python.span.api_dropin.attrs3          opentelemetry-api on otel_core's provider
   python.span.opentelemetry_sdk.attrs3   opentelemetry-sdk, BatchSpanProcessor +
                                          OTLP/HTTP exporter (to a closed local port)
+  python.counter.{otel_core,api_dropin,opentelemetry_sdk}.attrs3
+                                         counter add with 3 attributes
 Each line has `ratio`: opentelemetry-sdk's time divided by this one's.
 Spans are sampled and exported (otel_core: batch processor, no-op OTLP
 endpoint too), best of 5 rounds."""
@@ -20,6 +22,8 @@ from opentelemetry import trace  # noqa: E402
 from opentelemetry.sdk.trace import TracerProvider as SdkProvider  # noqa: E402
 from opentelemetry.sdk.trace.export import BatchSpanProcessor  # noqa: E402
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter  # noqa: E402
+from opentelemetry.sdk.metrics import MeterProvider as SdkMeterProvider  # noqa: E402
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 50000
 ATTRS = {"http.request.method": "GET", "http.response.status_code": 200, "cache.hit": True}
@@ -63,6 +67,26 @@ def main():
     for name, ns in results.items():
         print(json.dumps({"name": name, "value": round(ns, 1), "unit": "ns/op", "threads": 1,
                           "ratio": round(sdk_ns / ns, 2)}))
+    cmp = otel_core.MeterProvider(exporter="memory")
+    smp = SdkMeterProvider(metric_readers=[InMemoryMetricReader()])
+
+    def adds(counter):
+        def run(n):
+            for _ in range(n):
+                counter.add(1, ATTRS)
+        return run
+
+    from opentelemetry.metrics._internal import Meter as _unused  # noqa: F401
+    counters = {
+        "python.counter.otel_core.attrs3": cmp.get_meter("bench").create_counter("c"),
+        "python.counter.api_dropin.attrs3": cmp.get_meter("bench.api").create_counter("c"),
+        "python.counter.opentelemetry_sdk.attrs3": smp.get_meter("bench").create_counter("c"),
+    }
+    cres = {name: best(adds(c)) for name, c in counters.items()}
+    sdk_c = cres["python.counter.opentelemetry_sdk.attrs3"]
+    for name, ns in cres.items():
+        print(json.dumps({"name": name, "value": round(ns, 1), "unit": "ns/op", "threads": 1,
+                          "ratio": round(sdk_c / ns, 2)}))
     sys.stdout.flush()
     core.shutdown(1000)
     sdk.shutdown()

@@ -47,7 +47,7 @@ except ImportError:  # pragma: no cover - exercised when the API is absent
 
 __all__ = ["configure", "get_tracer", "TracerProvider", "Tracer", "Span", "inject",
            "extract", "get_current_span", "c_current_span", "use_span", "stats", "force_flush",
-           "shutdown", "OtelError"]
+           "shutdown", "OtelError", "MeterProvider", "get_meter"]
 
 KINDS = {"internal": 1, "server": 2, "client": 3, "producer": 4, "consumer": 5}
 _STATUS = {"unset": 0, "ok": 1, "error": 2}
@@ -72,10 +72,32 @@ def _b(s, what="value"):
 
 # ---- attributes ---------------------------------------------------------------
 
+_ATTR_CACHE = {}
+_ATTR_CACHE_MAX = 4096
+
+
 def _attrs(attributes):
-    """(otel_attr[] cdata, keep-alive list) for a mapping of attributes."""
+    """(otel_attr[] cdata, count, keep-alive) for a mapping of attributes.
+    Sets of hashable values are converted once and reused: metric hot paths
+    pass the same few sets over and over."""
     if not attributes:
         return ffi.NULL, 0, None
+    try:
+        key = tuple(attributes.items())
+        hit = _ATTR_CACHE.get(key)
+        if hit is not None:
+            return hit
+    except (AttributeError, TypeError):  # not a mapping, or unhashable values
+        key = None
+    built = _build_attrs(attributes)
+    if key is not None:
+        if len(_ATTR_CACHE) >= _ATTR_CACHE_MAX:
+            _ATTR_CACHE.clear()
+        _ATTR_CACHE[key] = built
+    return built
+
+
+def _build_attrs(attributes):
     if not hasattr(attributes, "items"):
         raise TypeError("attributes must be a mapping, not %s" % type(attributes).__name__)
     n = len(attributes)
@@ -377,15 +399,7 @@ class Tracer(_ApiTracer):
         parent_span = _parent_span(context)
         parent = _c_parent(parent_span)
         k = 1 if kind is None else _kind(kind)
-        if attributes and not links:
-            # the common case: start, then the typed setters (no record array)
-            span = Span(lib.otel_tracer_start_span_n(self._t, nb, len(nb), k, parent, ffi.NULL, 0,
-                                                     ffi.NULL, 0, int(start_time or 0)), k)
-            set_attr = span.set_attribute
-            for key, value in attributes.items():
-                set_attr(key, value)
-            return span
-        arr, n, _keep = _attrs(attributes)
+        arr, n, _keep = _attrs(attributes)  # cached per attribute set
         cl, nl = ffi.NULL, 0
         if links:
             keep_links = []
@@ -722,3 +736,5 @@ def _after_fork_in_child():
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+from .metrics import MeterProvider, get_meter  # noqa: E402  (needs the helpers above)

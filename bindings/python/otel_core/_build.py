@@ -121,6 +121,58 @@ void otel_propagator_inject_headers(const otel_propagator *p, otel_context *ctx,
 otel_context *otel_propagator_extract_headers(const otel_propagator *p, otel_context *ctx,
                                               const otel_headers *h);
 
+typedef struct otel_meter_provider otel_meter_provider;
+typedef struct otel_meter otel_meter;
+typedef struct otel_instrument otel_instrument;
+typedef struct otel_bound_instrument otel_bound_instrument;
+typedef struct otel_metric_reader otel_metric_reader;
+typedef struct otel_metrics_data otel_metrics_data;
+typedef struct otel_observer otel_observer;
+typedef void (*otel_observe_fn)(otel_observer *observer, void *user_data);
+extern "Python" void _otel_py_observe(otel_observer *, void *);
+otel_status otel_meter_provider_new(otel_meter_provider **out, const otel_options *opts);
+otel_status otel_meter_provider_add_reader(otel_meter_provider *mp, otel_metric_reader *r);
+otel_meter *otel_meter_provider_get_meter(otel_meter_provider *mp, const char *name,
+                                          const char *version, const char *schema_url);
+otel_status otel_meter_provider_force_flush(otel_meter_provider *mp, uint32_t timeout_ms);
+otel_status otel_meter_provider_shutdown(otel_meter_provider *mp, uint32_t timeout_ms);
+void otel_meter_provider_release(otel_meter_provider *mp);
+otel_meter_provider *otel_meter_provider_get_global(void);
+void otel_meter_provider_set_global(otel_meter_provider *mp);
+uint64_t otel_meter_provider_dropped(const otel_meter_provider *mp);
+otel_status otel_meter_create_instrument(otel_instrument **out, otel_meter *meter, int kind,
+                                         int number_type, const char *name, const char *unit,
+                                         const char *description);
+otel_status otel_instrument_set_bucket_boundaries(otel_instrument *inst, const double *bounds, size_t n);
+void otel_instrument_record_i64(otel_instrument *inst, int64_t value, const otel_attr *attrs, size_t n);
+void otel_instrument_record_f64(otel_instrument *inst, double value, const otel_attr *attrs, size_t n);
+otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, const otel_attr *attrs, size_t n);
+void otel_bound_record_i64(otel_bound_instrument *b, int64_t value);
+void otel_bound_record_f64(otel_bound_instrument *b, double value);
+void otel_bound_instrument_release(otel_bound_instrument *b);
+otel_status otel_meter_register_callback(otel_meter *meter, otel_observe_fn fn, void *user_data,
+                                         otel_instrument *const *insts, size_t n, uint64_t *id);
+otel_status otel_meter_unregister_callback(otel_meter *meter, uint64_t id);
+void otel_observer_observe_i64(otel_observer *o, otel_instrument *inst, int64_t value,
+                               const otel_attr *attrs, size_t n);
+void otel_observer_observe_f64(otel_observer *o, otel_instrument *inst, double value,
+                               const otel_attr *attrs, size_t n);
+otel_status otel_metric_reader_manual_new(otel_metric_reader **out, int temporality);
+otel_status otel_metric_reader_collect(otel_metric_reader *r, otel_metrics_data **out);
+void otel_metric_reader_release(otel_metric_reader *r);
+void otel_metrics_data_release(otel_metrics_data *d);
+size_t otel_metrics_data_count(const otel_metrics_data *d);
+otel_status otel_metrics_data_metric(const otel_metrics_data *d, size_t i, const char **name,
+                                     const char **unit, const char **description, int *data_kind,
+                                     int *temporality, int *monotonic, size_t *n_points,
+                                     const char **scope_name);
+otel_status otel_metrics_data_point(const otel_metrics_data *d, size_t i, size_t p,
+                                    uint64_t *start_ns, uint64_t *time_ns, int *is_int,
+                                    int64_t *int_value, double *double_value, uint64_t *count,
+                                    double *sum, double *min, double *max);
+otel_status otel_metrics_data_point_attrs(const otel_metrics_data *d, size_t i, size_t p,
+                                          const otel_attr **attrs, size_t *n_attrs);
+
 otel_status otel_exporter_in_memory_new(otel_exporter **out);
 size_t otel_exporter_in_memory_count(otel_exporter *e);
 const otel_span_data *otel_exporter_in_memory_get(otel_exporter *e, size_t i);
