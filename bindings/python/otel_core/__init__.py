@@ -460,6 +460,23 @@ def _kind(kind):
 
 # ---- the provider -------------------------------------------------------------
 
+def _new_options(settings):
+    """An otel_options from keywords: `service_name` means OTEL_SERVICE_NAME
+    (upper-case names are taken as they are). The caller frees it."""
+    opts = ffi.new("otel_options **")
+    _check(lib.otel_options_new(opts), "options_new")
+    o = opts[0]
+    try:
+        for key, value in settings.items():
+            name = key if key.isupper() else "OTEL_" + key.upper()
+            nb, vb = _b(name), _b(str(value).lower() if isinstance(value, bool) else str(value))
+            _check(lib.otel_options_set_n(o, nb, len(nb), vb, len(vb)), "option %s" % name)
+    except BaseException:
+        lib.otel_options_free(o)
+        raise
+    return o
+
+
 class TracerProvider(_ApiTracerProvider):
     """A provider of the C core, configured from OTEL_* keywords and the
     environment (keywords win). ``exporter`` may be "otlp", "console",
@@ -473,15 +490,8 @@ class TracerProvider(_ApiTracerProvider):
         if _handle is not None:  # joins a provider made elsewhere (a C host)
             self._tp = _handle
             return
-        opts = ffi.new("otel_options **")
-        _check(lib.otel_options_new(opts), "options_new")
-        o = opts[0]
-        self._mem = None
+        o = _new_options(settings)
         try:
-            for key, value in settings.items():
-                name = key if key.isupper() else "OTEL_" + key.upper()
-                nb, vb = _b(name), _b(str(value).lower() if isinstance(value, bool) else str(value))
-                _check(lib.otel_options_set_n(o, nb, len(nb), vb, len(vb)), "option %s" % name)
             if exporter is not None:
                 self._add_exporter(o, exporter, batch)
             out = ffi.new("otel_tracer_provider **")

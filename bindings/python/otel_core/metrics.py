@@ -4,7 +4,7 @@ its meters, and every instrument kind (observable ones with Python
 callbacks). Measurements go straight to the C core's lock-free series."""
 import threading
 
-from . import OtelError, _attrs, _b, _check
+from . import OtelError, _attrs, _b, _check, _new_options
 from ._native import ffi, lib
 
 try:
@@ -200,14 +200,8 @@ class MeterProvider(_ApiMeterProvider):
         if _handle is not None:
             self._mp = _handle
             return
-        opts = ffi.new("otel_options **")
-        _check(lib.otel_options_new(opts), "options_new")
-        o = opts[0]
+        o = _new_options(settings)
         try:
-            for key, value in settings.items():
-                name = key if key.isupper() else "OTEL_" + key.upper()
-                nb, vb = _b(name), _b(str(value).lower() if isinstance(value, bool) else str(value))
-                _check(lib.otel_options_set_n(o, nb, len(nb), vb, len(vb)), "option %s" % name)
             if exporter in ("memory", "none"):
                 nb, vb = b"OTEL_METRICS_EXPORTER", b"none"
                 lib.otel_options_set_n(o, nb, len(nb), vb, len(vb))
