@@ -31,4 +31,8 @@ end
 run(n // 10)
 print(string.format('{"name":"lua.span.attrs3","value":%.1f,"unit":"ns/op","threads":1,"via":"start_span attributes"}', best(run)))
 print(string.format('{"name":"lua.span.attrs3.set","value":%.1f,"unit":"ns/op","threads":1,"via":"set_attribute x3"}', best(run_set)))
+otel.configure_metrics({ metrics_exporter = "none" })
+local counter = otel.meter("bench.lua"):counter("bench.counter")
+print(string.format('{"name":"lua.counter.add.attrs3","value":%.1f,"unit":"ns/op","threads":1}',
+  best(function(k) for _ = 1, k do counter:add(1, attrs) end end)))
 otel.shutdown(1000)

@@ -27,4 +27,8 @@ v = best(n) { |k| k.times { tracer.start_span("op", attributes: attrs).finish } 
 puts format('{"name":"ruby.span.attrs3","value":%.1f,"unit":"ns/op","threads":1,"via":"start_span attributes:"}', v)
 v = best(n) { |k| k.times { tracer.in_span("op", attributes: attrs) { nil } } }
 puts format('{"name":"ruby.span.attrs3.in_span","value":%.1f,"unit":"ns/op","threads":1,"via":"in_span"}', v)
+OtelCore.configure_metrics { |c| c.metrics_exporter = "none" }
+counter = OtelCore.meter("bench.rb").create_counter("bench.counter")
+v = best(n) { |k| k.times { counter.add(1, attributes: attrs) } }
+puts format('{"name":"ruby.counter.add.attrs3","value":%.1f,"unit":"ns/op","threads":1}', v)
 OtelCore.shutdown(1000)

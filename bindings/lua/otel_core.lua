@@ -163,6 +163,50 @@ function Tracer:with_span(name, opts, fn)
   return table.unpack(results, 2, results.n)
 end
 
+-------------------------------------------------------------------- metrics
+local Instrument = {}
+Instrument.__index = Instrument
+
+local function record(self, value, attributes)
+  if type(value) ~= "number" then error("a measurement must be a number, got " .. type(value), 3) end
+  local a = attrs_of(attributes, 3)
+  if math.type(value) == "integer" and self._int then c.record_i64(self._i, value, a)
+  else c.record_f64(self._i, value, a) end
+end
+
+--- counter:add(n, attributes), up_down_counter:add, gauge:set
+function Instrument:add(value, attributes) record(self, value, attributes) end
+--- histogram:record(v, attributes)
+Instrument.record = Instrument.add
+Instrument.set = Instrument.add
+
+local Meter = {}
+Meter.__index = Meter
+
+local function instrument(self, kind, number, name, unit, description)
+  check_string(name, "instrument name", 3)
+  local i = c.instrument(self._m, kind, number, name, unit, description)
+  if not i then error(c.last_error(), 3) end
+  return setmetatable({ _i = i, _meter = self, _int = number == c.NUMBER_INT64 }, Instrument)
+end
+
+--- meter:counter(name, unit, description) (int64; counter_f64 for doubles)
+function Meter:counter(name, unit, description)
+  return instrument(self, c.INSTRUMENT_COUNTER, c.NUMBER_INT64, name, unit, description)
+end
+function Meter:counter_f64(name, unit, description)
+  return instrument(self, c.INSTRUMENT_COUNTER, c.NUMBER_DOUBLE, name, unit, description)
+end
+function Meter:up_down_counter(name, unit, description)
+  return instrument(self, c.INSTRUMENT_UP_DOWN_COUNTER, c.NUMBER_INT64, name, unit, description)
+end
+function Meter:histogram(name, unit, description)
+  return instrument(self, c.INSTRUMENT_HISTOGRAM, c.NUMBER_DOUBLE, name, unit, description)
+end
+function Meter:gauge(name, unit, description)
+  return instrument(self, c.INSTRUMENT_GAUGE, c.NUMBER_DOUBLE, name, unit, description)
+end
+
 --------------------------------------------------------------------- module
 --- otel.configure{ service_name = "x", traces_sampler = "always_on", ... }
 -- keys are OTEL_* names without the prefix, any case; values strings,
@@ -181,6 +225,30 @@ function M.configure(settings)
   local st = c.configure(o)
   if st ~= 0 then error(c.last_error(), 2) end
 end
+
+--- otel.configure_metrics{ metric_export_interval = 10000, ... }; memory =
+-- true keeps them for otel.metric_value(name) (tests)
+function M.configure_metrics(settings)
+  settings = settings or {}
+  local memory = settings.memory
+  local o = c.options_new()
+  for k, v in pairs(settings) do
+    if k ~= "memory" then
+      local name = k:upper()
+      if name:sub(1, 5) ~= "OTEL_" then name = "OTEL_" .. name end
+      if c.options_set(o, name, tostring(v)) ~= 0 then error(c.last_error(), 2) end
+    end
+  end
+  if memory then c.options_set(o, "OTEL_METRICS_EXPORTER", "none") end
+  if c.configure_metrics(o, memory and 1 or 0) ~= 0 then error(c.last_error(), 2) end
+end
+
+function M.meter(name, version)
+  check_string(name, "meter name")
+  return setmetatable({ _m = c.meter(name, version) }, Meter)
+end
+
+function M.metric_value(name) return c.metric_value(name) end
 
 function M.tracer(name, version)
   check_string(name, "tracer name")

@@ -10,6 +10,7 @@
  * every function accepts nil/NULL handles. */
 
 %{
+#include <math.h>
 #include <otel/otel.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,15 @@ typedef struct otel_swig_attrs {
     otel_attr *items;
     size_t n, cap;
 } otel_swig_attrs;
+
+/* A meter of a meter provider, holding a reference on it. */
+typedef struct otel_swig_meter {
+    otel_meter_provider *mp;
+    otel_meter *m;
+} otel_swig_meter;
+
+/* The manual reader configure_metrics(memory) attaches, for tests. */
+static otel_metric_reader *swig_memory_reader;
 
 static otel_attr *swig_attrs_slot(otel_swig_attrs *a, const char *key) {
     if (!a || !key) return NULL;
@@ -71,6 +81,8 @@ struct otel_options {};
 struct otel_headers {};
 struct otel_swig_tracer {};
 struct otel_swig_attrs {};
+struct otel_swig_meter {};
+struct otel_instrument {};
 typedef struct otel_span otel_span;
 typedef struct otel_context otel_context;
 typedef struct otel_tracer_provider otel_tracer_provider;
@@ -78,6 +90,8 @@ typedef struct otel_options otel_options;
 typedef struct otel_headers otel_headers;
 typedef struct otel_swig_tracer otel_swig_tracer;
 typedef struct otel_swig_attrs otel_swig_attrs;
+typedef struct otel_swig_meter otel_swig_meter;
+typedef struct otel_instrument otel_instrument; /* owned by its provider: no destructor */
 
 %extend otel_span { ~otel_span() { otel_span_release($self); } }
 %extend otel_context { ~otel_context() { otel_context_release($self); } }
@@ -87,6 +101,12 @@ typedef struct otel_swig_attrs otel_swig_attrs;
 %extend otel_swig_tracer {
     ~otel_swig_tracer() {
         otel_tracer_provider_release($self->tp);
+        free($self);
+    }
+}
+%extend otel_swig_meter {
+    ~otel_swig_meter() {
+        otel_meter_provider_release($self->mp);
         free($self);
     }
 }
@@ -108,15 +128,23 @@ typedef struct otel_swig_attrs otel_swig_attrs;
 %constant int STATUS_UNSET = OTEL_STATUS_CODE_UNSET;
 %constant int STATUS_OK = OTEL_STATUS_CODE_OK;
 %constant int STATUS_ERROR = OTEL_STATUS_CODE_ERROR;
+%constant int INSTRUMENT_COUNTER = OTEL_INSTRUMENT_COUNTER;
+%constant int INSTRUMENT_UP_DOWN_COUNTER = OTEL_INSTRUMENT_UP_DOWN_COUNTER;
+%constant int INSTRUMENT_HISTOGRAM = OTEL_INSTRUMENT_HISTOGRAM;
+%constant int INSTRUMENT_GAUGE = OTEL_INSTRUMENT_GAUGE;
+%constant int NUMBER_INT64 = OTEL_NUMBER_INT64;
+%constant int NUMBER_DOUBLE = OTEL_NUMBER_DOUBLE;
 
 /* the C functions are otel_swig_<name> (no clash with libc's stat or
  * shutdown); the host languages see <name> */
 %rename(tracer) otel_swig_new_tracer;
+%rename(meter) otel_swig_meter_new;
 %rename("%(strip:[otel_swig_])s") "";
 
 /* functions that return a new reference the host object owns */
 %newobject otel_swig_options_new;
 %newobject otel_swig_new_tracer;
+%newobject otel_swig_meter_new;
 %newobject otel_swig_start_span;
 %newobject otel_swig_attrs_new;
 %newobject otel_swig_context_with_span;
@@ -288,5 +316,79 @@ otel_context *otel_swig_extract(otel_headers *h) {
     otel_context *c = otel_propagator_extract_headers(p, otel_context_root(), h);
     otel_propagator_release(p);
     return c;
+}
+
+/* ---- metrics ---- */
+
+/* Makes a meter provider from `o` the process-wide one; `memory`: also a
+ * manual reader that metric_value() reads (tests). 0 or an otel_status. */
+int otel_swig_configure_metrics(otel_options *o, int memory) {
+    otel_meter_provider *mp = NULL;
+    otel_status st = otel_meter_provider_new(&mp, o);
+    if (st != OTEL_OK) return (int)st;
+    if (memory) {
+        otel_metric_reader_release(swig_memory_reader);
+        swig_memory_reader = NULL;
+        otel_metric_reader_manual_new(&swig_memory_reader, OTEL_TEMPORALITY_CUMULATIVE);
+        otel_meter_provider_add_reader(mp, swig_memory_reader);
+    }
+    otel_meter_provider_set_global(mp);
+    otel_meter_provider_release(mp);
+    return 0;
+}
+
+otel_swig_meter *otel_swig_meter_new(const char *name, const char *version) {
+    otel_swig_meter *m = (otel_swig_meter *)calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->mp = otel_meter_provider_get_global();
+    if (!m->mp) { /* none configured: one from the environment */
+        if (otel_meter_provider_new(&m->mp, NULL) != OTEL_OK) {
+            free(m);
+            return NULL;
+        }
+        otel_meter_provider_set_global(m->mp);
+    }
+    m->m = otel_meter_provider_get_meter(m->mp, name, version, NULL);
+    return m;
+}
+
+/* NULL on a bad name (the message is last_error()). */
+otel_instrument *otel_swig_instrument(otel_swig_meter *m, int kind, int number, const char *name,
+                                      const char *unit, const char *description) {
+    otel_instrument *i = NULL;
+    return m && otel_meter_create_instrument(&i, m->m, kind, number, name, unit, description) == OTEL_OK
+               ? i : NULL;
+}
+void otel_swig_record_i64(otel_instrument *i, int64_t v, otel_swig_attrs *a) {
+    otel_instrument_record_i64(i, v, a ? a->items : NULL, a ? a->n : 0);
+}
+void otel_swig_record_f64(otel_instrument *i, double v, otel_swig_attrs *a) {
+    otel_instrument_record_f64(i, v, a ? a->items : NULL, a ? a->n : 0);
+}
+/* For tests: the sum over points of metric `name` in the memory reader
+ * (histograms: the count); NaN when absent. */
+double otel_swig_metric_value(const char *name) {
+    otel_metrics_data *d = NULL;
+    double total = NAN;
+    if (!name || !swig_memory_reader || otel_metric_reader_collect(swig_memory_reader, &d) != OTEL_OK)
+        return total;
+    for (size_t i = 0; i < otel_metrics_data_count(d); i++) {
+        const char *n;
+        int kind;
+        size_t np;
+        otel_metrics_data_metric(d, i, &n, NULL, NULL, &kind, NULL, NULL, &np, NULL);
+        if (strcmp(n, name) != 0) continue;
+        total = 0;
+        for (size_t p = 0; p < np; p++) {
+            int is_int;
+            int64_t iv;
+            double dv;
+            uint64_t count;
+            otel_metrics_data_point(d, i, p, NULL, NULL, &is_int, &iv, &dv, &count, NULL, NULL, NULL);
+            total += kind == OTEL_METRIC_HISTOGRAM ? (double)count : is_int ? (double)iv : dv;
+        }
+    }
+    otel_metrics_data_release(d);
+    return total;
 }
 %}

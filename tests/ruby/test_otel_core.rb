@@ -109,3 +109,25 @@ class OtelCoreTest < Minitest::Test
     refute_nil got["kept"]
   end
 end
+
+class OtelCoreMetricsTest < Minitest::Test
+  def test_counter_histogram_gauge
+    OtelCore.configure_metrics(memory: true)
+    meter = OtelCore.meter("ruby.metrics")
+    c = meter.create_counter("rb.orders", unit: "{order}")
+    c.add(2, attributes: { "region" => "eu" })
+    c.add(3, attributes: { "region" => "eu" })
+    c.add(1, attributes: { region: "us" })
+    h = meter.create_histogram("rb.latency", unit: "ms")
+    h.record(12.5)
+    h.record(3)
+    meter.create_gauge("rb.temp").set(21.5)
+    assert_equal 6, OtelCore.metric_value("rb.orders")
+    assert_equal 2, OtelCore.metric_value("rb.latency")
+    assert_equal 21.5, OtelCore.metric_value("rb.temp")
+    assert_raises(TypeError) { c.add("x") }
+    assert_raises(ArgumentError) { meter.create_counter("9bad") }
+    c.add(-1) # dropped, not raised
+    assert_equal 6, OtelCore.metric_value("rb.orders")
+  end
+end

@@ -173,6 +173,81 @@ module OtelCore
     end
   end
 
+  # A metric instrument: counter.add(n, attributes: {}), histogram.record,
+  # gauge.set.
+  class Instrument
+    attr_reader :name
+
+    def initialize(meter, handle, name, int)
+      @meter = meter # keeps the provider alive
+      @i = handle
+      @name = name
+      @int = int
+    end
+
+    def add(value, attributes: nil)
+      raise TypeError, "#{@name}: a measurement must be Numeric, not #{value.class}" unless value.is_a?(Numeric)
+
+      a = OtelCore.attrs(attributes)
+      if @int && value.is_a?(Integer)
+        raise ArgumentError, "#{@name}: #{value} does not fit in int64" unless INT64.cover?(value)
+
+        N.record_i64(@i, value, a)
+      else
+        N.record_f64(@i, value.to_f, a)
+      end
+    end
+    alias record add
+    alias set add
+  end
+
+  class Meter
+    def initialize(name, version)
+      @m = N.meter(name, version)
+    end
+
+    def create_counter(name, unit: nil, description: nil, value_type: :int) =
+      make(N::INSTRUMENT_COUNTER, name, unit, description, value_type)
+
+    def create_up_down_counter(name, unit: nil, description: nil, value_type: :int) =
+      make(N::INSTRUMENT_UP_DOWN_COUNTER, name, unit, description, value_type)
+
+    def create_histogram(name, unit: nil, description: nil, value_type: :float) =
+      make(N::INSTRUMENT_HISTOGRAM, name, unit, description, value_type)
+
+    def create_gauge(name, unit: nil, description: nil, value_type: :float) =
+      make(N::INSTRUMENT_GAUGE, name, unit, description, value_type)
+
+    private
+
+    def make(kind, name, unit, description, value_type)
+      int = value_type == :int
+      h = N.instrument(@m, kind, int ? N::NUMBER_INT64 : N::NUMBER_DOUBLE,
+                       OtelCore.key!(name, "instrument name"), unit, description)
+      raise ArgumentError, N.last_error if h.nil?
+
+      Instrument.new(self, h, name, int)
+    end
+  end
+
+  # OtelCore.configure_metrics(memory: true) { |c| ... }: the process-wide
+  # meter provider; memory: true keeps values for OtelCore.metric_value.
+  def self.configure_metrics(memory: false)
+    config = Config.new
+    yield config if block_given?
+    config.settings["OTEL_METRICS_EXPORTER"] = "none" if memory
+    opts = N.options_new
+    config.settings.each do |k, v|
+      raise ArgumentError, N.last_error if N.options_set(opts, k, v) != 0
+    end
+    raise Error, N.last_error if N.configure_metrics(opts, memory ? 1 : 0) != 0
+
+    true
+  end
+
+  def self.meter(name, version = nil) = Meter.new(key!(name, "meter name"), version)
+  def self.metric_value(name) = N.metric_value(name.to_s)
+
   # OtelCore.configure { |c| c.service_name = "x"; c.traces_sampler = "always_on" }:
   # each setter is an OTEL_* name without the prefix.
   class Config
