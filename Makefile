@@ -40,7 +40,7 @@ install: build
 	@cmake --install $(BUILD)
 
 abi-baseline: build
-	@abidw --out-file tests/abi/libotel_core.abi $(BUILD)/libotel_core.so.1
+	@abidw --headers-dir include/otel --out-file tests/abi/libotel_core.abi $(BUILD)/libotel_core.so.1
 	@echo "wrote tests/abi/libotel_core.abi"
 
 clean:
