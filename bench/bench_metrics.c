@@ -117,6 +117,17 @@ int main(int argc, char **argv) {
     bench("metrics.counter.add.attrs10", c, COUNTER10, iters / 2);
     bench("metrics.counter.bound.add", c, BOUND, iters * 5);
     bench("metrics.histogram.record.attrs3", h, HIST3, iters);
+    otel_meter_provider *mpe;
+    otel_options_new(&o);
+    otel_options_set(o, "OTEL_METRICS_EXPORTER", "none");
+    otel_options_set(o, "OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION",
+                     "base2_exponential_bucket_histogram");
+    otel_meter_provider_new(&mpe, o);
+    otel_options_free(o);
+    otel_instrument *he = otel_meter_histogram_f64(otel_meter_provider_get_meter(mpe, "bench", NULL, NULL),
+                                                   "bench.histogram_exp", "ms", NULL);
+    bench("metrics.histogram_exp.record.attrs3", he, HIST3, iters);
+    otel_meter_provider_release(mpe);
     otel_metric_reader_release(r);
     otel_meter_provider_release(mp);
     return 0;

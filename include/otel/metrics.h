@@ -68,7 +68,8 @@ typedef enum otel_temporality {
 typedef enum otel_metric_data_kind {
     OTEL_METRIC_GAUGE = 1,
     OTEL_METRIC_SUM = 2,
-    OTEL_METRIC_HISTOGRAM = 3
+    OTEL_METRIC_HISTOGRAM = 3,
+    OTEL_METRIC_EXPONENTIAL_HISTOGRAM = 4
 } otel_metric_data_kind;
 
 /* ---- readers ---------------------------------------------------------------- */
@@ -308,6 +309,17 @@ OTEL_API otel_status otel_metrics_data_point_buckets(const otel_metrics_data *d,
                                                      size_t p, const double **bounds,
                                                      size_t *n_bounds, const uint64_t **counts,
                                                      size_t *n_counts);
+
+/**
+ * The base-2 exponential buckets of point `p` of metric `i`: the scale
+ * (bucket k holds (2^(2^-scale))^k .. ^(k+1)], upper bound inclusive), the
+ * zero bucket's count, the index of counts[0], and the counts (borrowed).
+ * @return OTEL_ERR_NOT_FOUND for other points. @since 1.0
+ */
+OTEL_API otel_status otel_metrics_data_point_exp_buckets(const otel_metrics_data *d, size_t i,
+                                                         size_t p, int32_t *scale,
+                                                         uint64_t *zero_count, int32_t *offset,
+                                                         const uint64_t **counts, size_t *n_counts);
 
 #ifdef __cplusplus
 }

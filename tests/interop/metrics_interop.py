@@ -114,6 +114,33 @@ try:
         check(p + "observable up-down counter",
               conns.get("isMonotonic") is not True and conns["dataPoints"][0].get("asInt") == "7" and
               conns["dataPoints"][0]["attributes"][0]["value"] == {"stringValue": "db"}, str(conns))
+    # base-2 exponential histograms, as the receiver sees them
+    offset = os.path.getsize(out) if os.path.exists(out) else 0
+    env = dict(os.environ, OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:%d" % hp,
+               OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION="base2_exponential_bucket_histogram",
+               OTEL_METRIC_EXPORT_INTERVAL="600000")
+    r = subprocess.run([driver], env=env, capture_output=True, text=True, timeout=60)
+    check("metrics.exponential driver", r.returncode == 0, r.stdout + r.stderr)
+    for _ in range(50):
+        if os.path.getsize(out) > offset:
+            time.sleep(0.2)
+            break
+        time.sleep(0.1)
+    with open(out) as f:
+        f.seek(offset)
+        text = f.read()
+    eh = None
+    for line in text.splitlines():
+        for rm in json.loads(line)["resourceMetrics"]:
+            for sm in rm["scopeMetrics"]:
+                for m in sm["metrics"]:
+                    if m["name"] == "interop.latency":
+                        eh = m.get("exponentialHistogram")
+    dp = (eh or {}).get("dataPoints", [{}])[0]
+    counts = [int(c) for c in dp.get("positive", {}).get("bucketCounts", [])]
+    check("metrics.exponential histogram arrives with its buckets",
+          eh is not None and dp.get("count") == "5" and dp.get("sum") == 502 and sum(counts) == 5
+          and len(counts) <= 160 and "scale" in dp, str(eh))
 finally:
     col.terminate()
     col.wait(10)

@@ -13,6 +13,22 @@
 #define OTEL__CARDINALITY_LIMIT 2000
 #define OTEL__SERIES_BUCKETS 1024 /* hash chains per instrument (power of two) */
 
+#define OTEL__EXPH_MAX 160   /* buckets, the specification's default max size */
+#define OTEL__EXPH_SCALE 20  /* the starting (and largest) scale */
+
+/* Base-2 exponential histogram buckets (positive values; zero apart). */
+typedef struct otel__exph {
+    int32_t scale, offset;
+    uint32_t n;
+    uint64_t zero_count;
+    uint64_t counts[OTEL__EXPH_MAX];
+} otel__exph;
+
+int32_t otel__exph_index(double v, int scale);
+void otel__exph_insert(otel__exph *h, double v, uint32_t max_size);
+/* Brings a snapshot down to a coarser (or equal) scale. */
+void otel__exph_to_scale(otel__exph *h, int scale);
+
 /* What a reader last reported for a series (delta state). */
 typedef struct otel__series_prev {
     int64_t i;
@@ -22,6 +38,7 @@ typedef struct otel__series_prev {
     uint64_t *buckets;
     uint64_t time_ns;
     uint64_t seen_seq;
+    otel__exph *exph;
 } otel__series_prev;
 
 /* One attribute set of one instrument. Values are cumulative; atomics make
@@ -38,6 +55,8 @@ typedef struct otel__series {
     _Atomic uint64_t sum;  /* bits */
     _Atomic uint64_t min, max; /* bits */
     _Atomic uint64_t *buckets; /* n_bounds + 1 */
+    otel__exph *exph;          /* exponential histograms, under exph_lock */
+    atomic_flag exph_lock;
     _Atomic uint32_t observed_epoch; /* async: the collection that saw it */
     otel__series_prev prev[OTEL__MAX_READERS];
     struct otel_bound_instrument *bound; /* live bound handles (under the instrument's lock) */
@@ -51,6 +70,8 @@ struct otel_instrument {
     char *name, *unit, *description;
     double *bounds;
     size_t n_bounds;
+    int exponential;   /* histograms: base-2 exponential buckets */
+    uint32_t exph_max; /* their max size */
     pthread_mutex_t lock; /* inserts */
     otel__series *_Atomic table[OTEL__SERIES_BUCKETS];
     otel__series *_Atomic all;
@@ -115,7 +136,7 @@ struct otel_meter_provider {
     _Atomic uint32_t epoch;
     _Atomic uint64_t callback_ids;
     _Atomic uint64_t dropped;
-    const otel_options *opts_for_env; /* only during construction */
+    int exponential_histograms; /* OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION */
 };
 
 /* ---- collected data ---- */
@@ -129,6 +150,7 @@ typedef struct otel__point {
     const otel_attr *attrs;
     size_t n_attrs;
     uint64_t *buckets; /* n_bounds + 1 */
+    otel__exph *exph;  /* exponential histograms */
 } otel__point;
 
 typedef struct otel__metric {

@@ -183,7 +183,11 @@ static int cmp_key(const void *a, const void *b) {
 
 static void series_free(otel__series *s) {
     free((void *)s->buckets);
-    for (int r = 0; r < OTEL__MAX_READERS; r++) free(s->prev[r].buckets);
+    free(s->exph);
+    for (int r = 0; r < OTEL__MAX_READERS; r++) {
+        free(s->prev[r].buckets);
+        free(s->prev[r].exph);
+    }
     free(s);
 }
 
@@ -204,7 +208,16 @@ static otel__series *series_new(const otel_instrument *inst, const otel_attr *at
     s->start_ns = otel__clock_real_ns();
     atomic_init(&s->min, dbits(INFINITY));
     atomic_init(&s->max, dbits(-INFINITY));
-    if (inst->kind == OTEL_INSTRUMENT_HISTOGRAM) {
+    atomic_flag_clear(&s->exph_lock);
+    if (inst->kind == OTEL_INSTRUMENT_HISTOGRAM && inst->exponential) {
+        s->exph = calloc(1, sizeof *s->exph);
+        if (!s->exph) {
+            otel__arena_free(arena);
+            free(s);
+            return NULL;
+        }
+        s->exph->scale = OTEL__EXPH_SCALE;
+    } else if (inst->kind == OTEL_INSTRUMENT_HISTOGRAM) {
         s->buckets = calloc(inst->n_bounds + 1, sizeof(uint64_t));
         if (!s->buckets) {
             otel__arena_free(arena);
@@ -294,9 +307,16 @@ static inline void apply(otel_instrument *inst, otel__series *s, int64_t iv, dou
         return;
     case OTEL_INSTRUMENT_HISTOGRAM: {
         double v = from_int ? (double)iv : dv;
-        size_t b = 0;
-        while (b < inst->n_bounds && v > inst->bounds[b]) b++;
-        atomic_fetch_add_explicit(&s->buckets[b], 1, memory_order_relaxed);
+        if (s->exph) {
+            while (atomic_flag_test_and_set_explicit(&s->exph_lock, memory_order_acquire)) {
+            }
+            otel__exph_insert(s->exph, v, inst->exph_max);
+            atomic_flag_clear_explicit(&s->exph_lock, memory_order_release);
+        } else {
+            size_t b = 0;
+            while (b < inst->n_bounds && v > inst->bounds[b]) b++;
+            atomic_fetch_add_explicit(&s->buckets[b], 1, memory_order_relaxed);
+        }
         atomic_add_double(&s->sum, v);
         atomic_min_double(&s->min, v);
         atomic_max_double(&s->max, v);
@@ -516,6 +536,8 @@ OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_me
         inst->unit = dup_or_empty(unit);
         inst->description = dup_or_empty(description);
         inst->limit = OTEL__CARDINALITY_LIMIT;
+        inst->exponential = kind == OTEL_INSTRUMENT_HISTOGRAM && m->provider->exponential_histograms;
+        inst->exph_max = OTEL__EXPH_MAX;
         inst->n_bounds = sizeof default_bounds / sizeof *default_bounds;
         inst->bounds = malloc(sizeof default_bounds);
         if (inst->bounds) memcpy(inst->bounds, default_bounds, sizeof default_bounds);
@@ -556,6 +578,7 @@ OTEL_API otel_status otel_instrument_set_bucket_boundaries(otel_instrument *inst
         return otel__fail(OTEL_ERR_NO_MEMORY, "set_bucket_boundaries: out of memory");
     }
     if (n) memcpy(b, bounds, n * sizeof *b);
+    inst->exponential = 0; /* advisory boundaries ask for explicit buckets */
     free(inst->bounds);
     inst->bounds = b;
     inst->n_bounds = n;
@@ -706,6 +729,10 @@ OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const ot
     pthread_mutex_init(&mp->lock, NULL);
     mp->disabled = otel__opt_bool(opts, "OTEL_SDK_DISABLED", 0);
     mp->start_ns = otel__clock_real_ns();
+    static const char *const aggs[] = {"explicit_bucket_histogram",
+                                       "base2_exponential_bucket_histogram", NULL};
+    mp->exponential_histograms =
+        otel__opt_enum(opts, "OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", aggs, 0) == 1;
     otel_resource *base = NULL;
     otel_status st = otel__resource_default_opts(&base, opts);
     if (st != OTEL_OK) {
@@ -889,6 +916,45 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
     int delta = temporality == OTEL_TEMPORALITY_DELTA;
     p->start_ns = delta && prev->time_ns ? prev->time_ns : s->start_ns;
     p->is_int = is_int(inst);
+    if (s->exph) {
+        uint64_t count = atomic_load_explicit(&s->count, memory_order_acquire);
+        double sum = bitsd(atomic_load(&s->sum));
+        otel__exph *snap = otel__arena_alloc(a, sizeof *snap);
+        if (!snap) return 0;
+        while (atomic_flag_test_and_set_explicit(&s->exph_lock, memory_order_acquire)) {
+        }
+        memcpy(snap, s->exph, sizeof *snap);
+        atomic_flag_clear_explicit(&s->exph_lock, memory_order_release);
+        p->exph = snap;
+        p->min = bitsd(atomic_load(&s->min));
+        p->max = bitsd(atomic_load(&s->max));
+        p->count = count;
+        p->sum = sum;
+        if (delta) {
+            if (!prev->exph) {
+                prev->exph = calloc(1, sizeof *prev->exph);
+                if (!prev->exph) return 0;
+                prev->exph->scale = snap->scale;
+            }
+            if (count == prev->count) { prev->time_ns = now; return 0; }
+            /* the scale only goes down and the window only grows: bring the
+             * last view to this scale, then subtract bucket by bucket */
+            otel__exph last = *prev->exph;
+            otel__exph_to_scale(&last, snap->scale);
+            *prev->exph = *snap;
+            for (uint32_t k = 0; k < last.n; k++) {
+                int32_t j = last.offset + (int32_t)k - snap->offset;
+                if (j >= 0 && (uint32_t)j < snap->n) snap->counts[j] -= last.counts[k];
+            }
+            snap->zero_count -= last.zero_count;
+            p->count = count - prev->count;
+            p->sum = sum - prev->sum;
+            prev->count = count;
+            prev->sum = sum;
+        }
+        prev->time_ns = now;
+        return 1;
+    }
     if (inst->kind == OTEL_INSTRUMENT_HISTOGRAM) {
         uint64_t count = atomic_load_explicit(&s->count, memory_order_acquire);
         double sum = bitsd(atomic_load(&s->sum));
@@ -984,7 +1050,7 @@ otel_status otel__metrics_collect(otel_metric_reader *r, otel_metrics_data **out
             }
             otel__metric *met = &d->metrics[d->n_metrics];
             met->inst = inst;
-            met->data_kind = data_kind_of(inst->kind);
+            met->data_kind = inst->exponential ? OTEL_METRIC_EXPONENTIAL_HISTOGRAM : data_kind_of(inst->kind);
             met->temporality = otel__temporality_for(r, inst->kind);
             met->monotonic = inst->kind == OTEL_INSTRUMENT_COUNTER ||
                              inst->kind == OTEL_INSTRUMENT_OBSERVABLE_COUNTER;
@@ -1078,6 +1144,21 @@ OTEL_API otel_status otel_metrics_data_point_buckets(const otel_metrics_data *d,
     if (n_bounds) *n_bounds = inst->n_bounds;
     if (counts) *counts = pt->buckets;
     if (n_counts) *n_counts = inst->n_bounds + 1;
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_metrics_data_point_exp_buckets(const otel_metrics_data *d, size_t i,
+                                                         size_t p, int32_t *scale,
+                                                         uint64_t *zero_count, int32_t *offset,
+                                                         const uint64_t **counts, size_t *n_counts) {
+    const otel__point *pt = point_at(d, i, p);
+    if (!pt || !pt->exph)
+        return otel__fail(OTEL_ERR_NOT_FOUND, "metrics_data: point %zu of metric %zu is not exponential", p, i);
+    if (scale) *scale = pt->exph->scale;
+    if (zero_count) *zero_count = pt->exph->zero_count;
+    if (offset) *offset = pt->exph->offset;
+    if (counts) *counts = pt->exph->counts;
+    if (n_counts) *n_counts = pt->exph->n;
     return OTEL_OK;
 }
 

@@ -106,6 +106,51 @@ static int fill_metric(otel__arena *a, const otel__metric *m, Metric *pm) {
     int temporality = m->temporality == OTEL_TEMPORALITY_DELTA
                           ? OPENTELEMETRY__PROTO__METRICS__V1__AGGREGATION_TEMPORALITY__AGGREGATION_TEMPORALITY_DELTA
                           : OPENTELEMETRY__PROTO__METRICS__V1__AGGREGATION_TEMPORALITY__AGGREGATION_TEMPORALITY_CUMULATIVE;
+    if (m->data_kind == OTEL_METRIC_EXPONENTIAL_HISTOGRAM) {
+        Opentelemetry__Proto__Metrics__V1__ExponentialHistogram *h =
+            NEW(a, Opentelemetry__Proto__Metrics__V1__ExponentialHistogram);
+        Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint **pts =
+            otel__arena_alloc(a, m->n_points * sizeof *pts);
+        if (!h || !pts) return 0;
+        opentelemetry__proto__metrics__v1__exponential_histogram__init(h);
+        for (size_t i = 0; i < m->n_points; i++) {
+            const otel__point *p = &m->points[i];
+            Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint *dp =
+                NEW(a, Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint);
+            Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint__Buckets *pos =
+                NEW(a, Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint__Buckets);
+            if (!dp || !pos) return 0;
+            opentelemetry__proto__metrics__v1__exponential_histogram_data_point__init(dp);
+            opentelemetry__proto__metrics__v1__exponential_histogram_data_point__buckets__init(pos);
+            dp->attributes = kvs_of(a, p->attrs, p->n_attrs);
+            if (!dp->attributes) return 0;
+            dp->n_attributes = p->n_attrs;
+            dp->start_time_unix_nano = p->start_ns;
+            dp->time_unix_nano = p->time_ns;
+            dp->count = p->count;
+            dp->_sum_case = OPENTELEMETRY__PROTO__METRICS__V1__EXPONENTIAL_HISTOGRAM_DATA_POINT___SUM_SUM;
+            dp->sum = p->sum;
+            if (p->count) {
+                dp->_min_case = OPENTELEMETRY__PROTO__METRICS__V1__EXPONENTIAL_HISTOGRAM_DATA_POINT___MIN_MIN;
+                dp->min = p->min;
+                dp->_max_case = OPENTELEMETRY__PROTO__METRICS__V1__EXPONENTIAL_HISTOGRAM_DATA_POINT___MAX_MAX;
+                dp->max = p->max;
+            }
+            dp->scale = p->exph->scale;
+            dp->zero_count = p->exph->zero_count;
+            pos->offset = p->exph->offset;
+            pos->n_bucket_counts = p->exph->n;
+            pos->bucket_counts = p->exph->counts;
+            dp->positive = pos;
+            pts[i] = dp;
+        }
+        h->data_points = pts;
+        h->n_data_points = m->n_points;
+        h->aggregation_temporality = temporality;
+        pm->data_case = OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_EXPONENTIAL_HISTOGRAM;
+        pm->exponential_histogram = h;
+        return 1;
+    }
     if (m->data_kind == OTEL_METRIC_HISTOGRAM) {
         Opentelemetry__Proto__Metrics__V1__Histogram *h = NEW(a, Opentelemetry__Proto__Metrics__V1__Histogram);
         HistogramDataPoint **pts = otel__arena_alloc(a, m->n_points * sizeof *pts);
