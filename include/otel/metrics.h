@@ -72,6 +72,56 @@ typedef enum otel_metric_data_kind {
     OTEL_METRIC_EXPONENTIAL_HISTOGRAM = 4
 } otel_metric_data_kind;
 
+/** Aggregations a view may choose (values pinned). */
+typedef enum otel_aggregation {
+    OTEL_AGGREGATION_DEFAULT = 0,
+    OTEL_AGGREGATION_DROP = 1,
+    OTEL_AGGREGATION_SUM = 2,
+    OTEL_AGGREGATION_LAST_VALUE = 3,
+    OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM = 4,
+    OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM = 5
+} otel_aggregation;
+
+typedef struct otel_view otel_view;
+
+/* ---- views ----------------------------------------------------------------- */
+
+/**
+ * A view: which instruments it selects and how their stream differs from
+ * the default. `instrument_name` is a pattern (`*` any run, `?` one
+ * character, case-insensitive; NULL means `*`).
+ * @param out receives the view; add it with otel_meter_provider_add_view
+ *   (which copies it) and free it with otel_view_free.
+ * @return OTEL_ERR_INVALID_ARGUMENT, OTEL_ERR_NO_MEMORY. @since 1.0
+ */
+OTEL_API otel_status otel_view_new(otel_view **out, const char *instrument_name);
+/**
+ * Narrows the selection: instrument kind (0: any), unit, meter name,
+ * version and schema URL (NULL: any). @since 1.0
+ */
+OTEL_API otel_status otel_view_select(otel_view *v, int kind, const char *unit,
+                                      const char *meter_name, const char *meter_version,
+                                      const char *meter_schema_url);
+/** Renames the stream and/or sets its description (NULL: keep). @since 1.0 */
+OTEL_API otel_status otel_view_set_stream(otel_view *v, const char *name, const char *description);
+/**
+ * Keeps only the attribute keys listed (`exclude` 0) or drops them
+ * (`exclude` 1): the way to bound a metric's cardinality. @since 1.0
+ */
+OTEL_API otel_status otel_view_set_attribute_keys(otel_view *v, const char *const *keys, size_t n,
+                                                  int exclude);
+/**
+ * Overrides the aggregation (otel_aggregation); `bounds` for explicit
+ * bucket histograms (strictly increasing; NULL with 0: the defaults).
+ * @since 1.0
+ */
+OTEL_API otel_status otel_view_set_aggregation(otel_view *v, int aggregation, const double *bounds,
+                                               size_t n);
+/** The stream's cardinality limit (default 2000; at least 2). @since 1.0 */
+OTEL_API otel_status otel_view_set_cardinality_limit(otel_view *v, size_t limit);
+/** Frees a view. NULL is ignored. @since 1.0 */
+OTEL_API void otel_view_free(otel_view *v);
+
 /* ---- readers ---------------------------------------------------------------- */
 
 /**
@@ -141,6 +191,15 @@ OTEL_API otel_meter *otel_meter_provider_get_meter(otel_meter_provider *mp, cons
 OTEL_API otel_status otel_meter_provider_force_flush(otel_meter_provider *mp, uint32_t timeout_ms);
 /** Exports what is left and stops the readers. Idempotent. @since 1.0 */
 OTEL_API otel_status otel_meter_provider_shutdown(otel_meter_provider *mp, uint32_t timeout_ms);
+/**
+ * Registers a view (copied). Views apply to instruments created after:
+ * add them before making meters. The first view that selects an
+ * instrument shapes its stream (later matches are ignored, with a
+ * warning). @return OTEL_ERR_INVALID_ARGUMENT, OTEL_ERR_LIMIT (64 views),
+ * OTEL_ERR_NO_MEMORY. @since 1.0
+ */
+OTEL_API otel_status otel_meter_provider_add_view(otel_meter_provider *mp, const otel_view *v);
+
 /** Adds a reference. @since 1.0 */
 OTEL_API otel_meter_provider *otel_meter_provider_retain(otel_meter_provider *mp);
 /** Drops a reference; the last one shuts the provider down. @since 1.0 */

@@ -64,13 +64,33 @@ typedef struct otel__series {
     struct otel__series *all_next;      /* next in the instrument's list */
 } otel__series;
 
+struct otel_view {
+    char *pattern; /* lower-cased */
+    int kind;
+    char *unit, *meter_name, *meter_version, *meter_schema_url;
+    char *name, *description;
+    char **keys;
+    size_t n_keys;
+    int exclude_keys, has_keys;
+    int aggregation;
+    double *bounds;
+    size_t n_bounds;
+    int has_bounds;
+    size_t limit;
+};
+
 struct otel_instrument {
     otel_meter *meter;
     int kind, number;
+    int agg; /* OTEL_AGGREGATION_*, resolved (never DEFAULT) */
     char *name, *unit, *description;
+    char *stream_name, *stream_description; /* what is exported */
+    char **keys; /* a view's attribute filter */
+    size_t n_keys;
+    int exclude_keys, has_keys;
     double *bounds;
     size_t n_bounds;
-    int exponential;   /* histograms: base-2 exponential buckets */
+    int view_aggregation, view_bounds; /* set by a view: advice yields */
     uint32_t exph_max; /* their max size */
     pthread_mutex_t lock; /* inserts */
     otel__series *_Atomic table[OTEL__SERIES_BUCKETS];
@@ -130,6 +150,8 @@ struct otel_meter_provider {
     uint64_t start_ns;
     pthread_mutex_t lock;
     otel_meter *meters;
+    otel_view *views[64];
+    size_t n_views;
     otel_metric_reader *readers[OTEL__MAX_READERS];
     size_t n_readers;
     int readers_from_env; /* readers were added by the SDK from the environment */

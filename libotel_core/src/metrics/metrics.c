@@ -209,7 +209,7 @@ static otel__series *series_new(const otel_instrument *inst, const otel_attr *at
     atomic_init(&s->min, dbits(INFINITY));
     atomic_init(&s->max, dbits(-INFINITY));
     atomic_flag_clear(&s->exph_lock);
-    if (inst->kind == OTEL_INSTRUMENT_HISTOGRAM && inst->exponential) {
+    if (inst->agg == OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM) {
         s->exph = calloc(1, sizeof *s->exph);
         if (!s->exph) {
             otel__arena_free(arena);
@@ -217,7 +217,7 @@ static otel__series *series_new(const otel_instrument *inst, const otel_attr *at
             return NULL;
         }
         s->exph->scale = OTEL__EXPH_SCALE;
-    } else if (inst->kind == OTEL_INSTRUMENT_HISTOGRAM) {
+    } else if (inst->agg == OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM) {
         s->buckets = calloc(inst->n_bounds + 1, sizeof(uint64_t));
         if (!s->buckets) {
             otel__arena_free(arena);
@@ -294,18 +294,18 @@ static inline void drop(otel_instrument *inst) {
 static inline int is_int(const otel_instrument *inst) { return inst->number == OTEL_NUMBER_INT64; }
 
 static inline void apply(otel_instrument *inst, otel__series *s, int64_t iv, double dv, int from_int) {
-    switch (inst->kind) {
-    case OTEL_INSTRUMENT_COUNTER:
-    case OTEL_INSTRUMENT_UP_DOWN_COUNTER:
+    switch (inst->agg) {
+    case OTEL_AGGREGATION_SUM:
         if (is_int(inst)) atomic_fetch_add_explicit(&s->i, from_int ? iv : (int64_t)dv, memory_order_relaxed);
         else atomic_add_double(&s->d, from_int ? (double)iv : dv);
         return;
-    case OTEL_INSTRUMENT_GAUGE:
+    case OTEL_AGGREGATION_LAST_VALUE:
         if (is_int(inst)) atomic_store_explicit(&s->i, from_int ? iv : (int64_t)dv, memory_order_relaxed);
         else atomic_store_explicit(&s->d, dbits(from_int ? (double)iv : dv), memory_order_relaxed);
         atomic_fetch_add_explicit(&s->seq, 1, memory_order_release);
         return;
-    case OTEL_INSTRUMENT_HISTOGRAM: {
+    case OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM:
+    case OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM: {
         double v = from_int ? (double)iv : dv;
         if (s->exph) {
             while (atomic_flag_test_and_set_explicit(&s->exph_lock, memory_order_acquire)) {
@@ -323,9 +323,23 @@ static inline void apply(otel_instrument *inst, otel__series *s, int64_t iv, dou
         atomic_fetch_add_explicit(&s->count, 1, memory_order_release);
         return;
     }
-    default:
+    default: /* dropped by a view */
         return;
     }
+}
+
+/* A view's attribute filter: the kept attributes into `out` (room for 64). */
+static size_t filter_attrs(const otel_instrument *inst, const otel_attr *attrs, size_t n,
+                           otel_attr *out) {
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 64; i++) {
+        int listed = 0;
+        for (size_t j = 0; j < inst->n_keys && !listed; j++)
+            listed = attrs[i].key && strlen(inst->keys[j]) == attrs[i].key_len &&
+                     memcmp(inst->keys[j], attrs[i].key, attrs[i].key_len) == 0;
+        if (listed != inst->exclude_keys) out[k++] = attrs[i];
+    }
+    return k;
 }
 
 /* NULL when the measurement must be dropped. */
@@ -337,12 +351,22 @@ static inline int valid(otel_instrument *inst, double v) {
     return !inst->meter->provider->disabled;
 }
 
+/* The attributes a measurement is kept under (a view may filter them). */
+#define FILTERED(inst, attrs, n_attrs)                                   \
+    otel_attr kept_[64];                                                 \
+    if (__builtin_expect((inst)->has_keys, 0)) {                         \
+        n_attrs = filter_attrs((inst), (attrs), (n_attrs), kept_);       \
+        attrs = kept_;                                                   \
+    }
+
 OTEL_API void otel_instrument_record_i64(otel_instrument *inst, int64_t value,
                                          const otel_attr *attrs, size_t n_attrs) {
     if (!valid(inst, (double)value) || (!attrs && n_attrs)) {
         drop(inst);
         return;
     }
+    if (inst->agg == OTEL_AGGREGATION_DROP) return;
+    FILTERED(inst, attrs, n_attrs)
     otel__series *s = series_for(inst, attrs, n_attrs);
     if (s) apply(inst, s, value, 0, 1);
 }
@@ -353,6 +377,8 @@ OTEL_API void otel_instrument_record_f64(otel_instrument *inst, double value,
         drop(inst);
         return;
     }
+    if (inst->agg == OTEL_AGGREGATION_DROP) return;
+    FILTERED(inst, attrs, n_attrs)
     otel__series *s = series_for(inst, attrs, n_attrs);
     if (s) apply(inst, s, 0, value, 0);
 }
@@ -397,6 +423,8 @@ OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, cons
     if (!inst || inst->kind == OTEL_INSTRUMENT_GAUGE ||
         inst->kind >= OTEL_INSTRUMENT_OBSERVABLE_COUNTER || (!attrs && n_attrs))
         return NULL;
+    if (inst->agg == OTEL_AGGREGATION_DROP) return NULL;
+    FILTERED(inst, attrs, n_attrs)
     otel_bound_instrument *b = aligned_alloc(64, sizeof *b);
     if (!b) return NULL;
     memset(b, 0, sizeof *b);
@@ -406,7 +434,7 @@ OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, cons
         free(b);
         return NULL;
     }
-    b->striped = inst->kind != OTEL_INSTRUMENT_HISTOGRAM;
+    b->striped = inst->agg == OTEL_AGGREGATION_SUM;
     b->monotonic = inst->kind == OTEL_INSTRUMENT_COUNTER;
     b->number = inst->number;
     b->fast_int = b->striped && b->number == OTEL_NUMBER_INT64 && !inst->meter->provider->disabled;
@@ -486,6 +514,219 @@ OTEL_API void otel_bound_instrument_release(otel_bound_instrument *b) {
     free(b);
 }
 
+/* ---- views ---------------------------------------------------------------------------- */
+
+static int valid_name(const char *n);
+
+static char *dup_lower(const char *s) {
+    char *d = strdup(s ? s : "*");
+    for (char *p = d; d && *p; p++) *p = (char)tolower((unsigned char)*p);
+    return d;
+}
+
+/* `*` any run, `?` one character; `name` compared lower-cased. */
+static int glob(const char *pat, const char *name) {
+    const char *star = NULL, *back = NULL;
+    while (*name) {
+        char c = (char)tolower((unsigned char)*name);
+        if (*pat == '?' || *pat == c) {
+            pat++, name++;
+        } else if (*pat == '*') {
+            star = pat++, back = name;
+        } else if (star) {
+            pat = star + 1, name = ++back;
+        } else {
+            return 0;
+        }
+    }
+    while (*pat == '*') pat++;
+    return !*pat;
+}
+
+OTEL_API otel_status otel_view_new(otel_view **out, const char *instrument_name) {
+    if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "view_new: NULL out");
+    otel_view *v = calloc(1, sizeof *v);
+    if (v) v->pattern = dup_lower(instrument_name);
+    if (!v || !v->pattern) {
+        free(v);
+        return otel__fail(OTEL_ERR_NO_MEMORY, "view_new: out of memory");
+    }
+    *out = v;
+    return OTEL_OK;
+}
+
+static int set_str(char **slot, const char *s) {
+    if (!s) return 1;
+    char *d = strdup(s);
+    if (!d) return 0;
+    free(*slot);
+    *slot = d;
+    return 1;
+}
+
+OTEL_API otel_status otel_view_select(otel_view *v, int kind, const char *unit, const char *meter_name,
+                                      const char *meter_version, const char *meter_schema_url) {
+    if (!v || kind < 0 || kind > OTEL_INSTRUMENT_OBSERVABLE_GAUGE)
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "view_select: bad view or kind");
+    v->kind = kind;
+    if (!set_str(&v->unit, unit) || !set_str(&v->meter_name, meter_name) ||
+        !set_str(&v->meter_version, meter_version) || !set_str(&v->meter_schema_url, meter_schema_url))
+        return otel__fail(OTEL_ERR_NO_MEMORY, "view_select: out of memory");
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_view_set_stream(otel_view *v, const char *name, const char *description) {
+    if (!v) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "view_set_stream: NULL view");
+    if (name && !valid_name(name))
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "view_set_stream: '%.64s' is not a valid name", name);
+    if (!set_str(&v->name, name) || !set_str(&v->description, description))
+        return otel__fail(OTEL_ERR_NO_MEMORY, "view_set_stream: out of memory");
+    return OTEL_OK;
+}
+
+static void free_keys(char **keys, size_t n) {
+    for (size_t i = 0; i < n; i++) free(keys[i]);
+    free(keys);
+}
+
+static char **copy_keys(const char *const *keys, size_t n) {
+    char **k = calloc(n ? n : 1, sizeof *k);
+    for (size_t i = 0; k && i < n; i++)
+        if (!(k[i] = strdup(keys[i] ? keys[i] : ""))) {
+            free_keys(k, i);
+            return NULL;
+        }
+    return k;
+}
+
+OTEL_API otel_status otel_view_set_attribute_keys(otel_view *v, const char *const *keys, size_t n,
+                                                  int exclude) {
+    if (!v || (!keys && n)) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "view_set_attribute_keys: NULL");
+    char **k = copy_keys(keys, n);
+    if (!k) return otel__fail(OTEL_ERR_NO_MEMORY, "view_set_attribute_keys: out of memory");
+    free_keys(v->keys, v->n_keys);
+    v->keys = k;
+    v->n_keys = n;
+    v->exclude_keys = exclude != 0;
+    v->has_keys = 1;
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_view_set_aggregation(otel_view *v, int aggregation, const double *bounds,
+                                               size_t n) {
+    if (!v || aggregation < OTEL_AGGREGATION_DEFAULT ||
+        aggregation > OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM || (!bounds && n))
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "view_set_aggregation: bad argument");
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(bounds[i]) || (i && bounds[i] <= bounds[i - 1]))
+            return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "view_set_aggregation: bounds must increase");
+    double *b = NULL;
+    if (n) {
+        b = malloc(n * sizeof *b);
+        if (!b) return otel__fail(OTEL_ERR_NO_MEMORY, "view_set_aggregation: out of memory");
+        memcpy(b, bounds, n * sizeof *b);
+    }
+    free(v->bounds);
+    v->bounds = b;
+    v->n_bounds = n;
+    v->has_bounds = n > 0;
+    v->aggregation = aggregation;
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_view_set_cardinality_limit(otel_view *v, size_t limit) {
+    if (!v || limit < 2) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "view_set_cardinality_limit: at least 2");
+    v->limit = limit;
+    return OTEL_OK;
+}
+
+OTEL_API void otel_view_free(otel_view *v) {
+    if (!v) return;
+    free(v->pattern), free(v->unit), free(v->meter_name), free(v->meter_version);
+    free(v->meter_schema_url), free(v->name), free(v->description), free(v->bounds);
+    free_keys(v->keys, v->n_keys);
+    free(v);
+}
+
+static otel_view *view_copy(const otel_view *v) {
+    otel_view *c = NULL;
+    if (otel_view_new(&c, v->pattern) != OTEL_OK) return NULL;
+    int ok = otel_view_select(c, v->kind, v->unit, v->meter_name, v->meter_version,
+                              v->meter_schema_url) == OTEL_OK &&
+             set_str(&c->name, v->name) && set_str(&c->description, v->description) &&
+             otel_view_set_aggregation(c, v->aggregation, v->bounds, v->n_bounds) == OTEL_OK &&
+             (!v->has_keys ||
+              otel_view_set_attribute_keys(c, (const char *const *)v->keys, v->n_keys, v->exclude_keys) == OTEL_OK);
+    c->limit = v->limit;
+    if (!ok) {
+        otel_view_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+OTEL_API otel_status otel_meter_provider_add_view(otel_meter_provider *mp, const otel_view *v) {
+    if (!mp || !v) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "add_view: NULL argument");
+    otel_view *c = view_copy(v);
+    if (!c) return otel__fail(OTEL_ERR_NO_MEMORY, "add_view: out of memory");
+    pthread_mutex_lock(&mp->lock);
+    int full = mp->n_views >= sizeof mp->views / sizeof *mp->views;
+    if (!full) mp->views[mp->n_views++] = c;
+    pthread_mutex_unlock(&mp->lock);
+    if (full) {
+        otel_view_free(c);
+        return otel__fail(OTEL_ERR_LIMIT, "add_view: at most 64 views");
+    }
+    return OTEL_OK;
+}
+
+static int view_selects(const otel_view *v, const otel_meter *m, const otel_instrument *inst) {
+    return glob(v->pattern, inst->name) && (!v->kind || v->kind == inst->kind) &&
+           (!v->unit || strcmp(v->unit, inst->unit) == 0) &&
+           (!v->meter_name || strcmp(v->meter_name, m->name) == 0) &&
+           (!v->meter_version || strcmp(v->meter_version, m->version) == 0) &&
+           (!v->meter_schema_url || strcmp(v->meter_schema_url, m->schema_url) == 0);
+}
+
+/* Shapes a new instrument's stream by the first view that selects it. */
+static otel_status apply_views(otel_meter *m, otel_instrument *inst) {
+    otel_meter_provider *mp = m->provider;
+    const otel_view *v = NULL;
+    pthread_mutex_lock(&mp->lock);
+    for (size_t i = 0; i < mp->n_views; i++) {
+        if (!view_selects(mp->views[i], m, inst)) continue;
+        if (!v) v = mp->views[i];
+        else OTEL_LOG_W("metrics: instrument '%s' matches several views; the first one applies", inst->name);
+    }
+    pthread_mutex_unlock(&mp->lock);
+    inst->stream_name = strdup(v && v->name ? v->name : inst->name);
+    inst->stream_description = strdup(v && v->description ? v->description : inst->description);
+    if (!inst->stream_name || !inst->stream_description) return OTEL_ERR_NO_MEMORY;
+    if (!v) return OTEL_OK;
+    if (v->aggregation != OTEL_AGGREGATION_DEFAULT) {
+        inst->agg = v->aggregation;
+        inst->view_aggregation = 1;
+    }
+    if (v->has_bounds) {
+        double *b = malloc(v->n_bounds * sizeof *b);
+        if (!b) return OTEL_ERR_NO_MEMORY;
+        memcpy(b, v->bounds, v->n_bounds * sizeof *b);
+        free(inst->bounds);
+        inst->bounds = b;
+        inst->n_bounds = v->n_bounds;
+        inst->view_bounds = 1;
+    }
+    if (v->has_keys) {
+        inst->keys = copy_keys((const char *const *)v->keys, v->n_keys);
+        if (!inst->keys) return OTEL_ERR_NO_MEMORY;
+        inst->n_keys = v->n_keys;
+        inst->exclude_keys = v->exclude_keys;
+        inst->has_keys = 1;
+    }
+    if (v->limit) inst->limit = v->limit;
+    return OTEL_OK;
+}
+
 /* ---- instruments ----------------------------------------------------------------------- */
 
 static int valid_name(const char *n) {
@@ -536,14 +777,26 @@ OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_me
         inst->unit = dup_or_empty(unit);
         inst->description = dup_or_empty(description);
         inst->limit = OTEL__CARDINALITY_LIMIT;
-        inst->exponential = kind == OTEL_INSTRUMENT_HISTOGRAM && m->provider->exponential_histograms;
         inst->exph_max = OTEL__EXPH_MAX;
+        inst->agg = kind == OTEL_INSTRUMENT_HISTOGRAM
+                        ? (m->provider->exponential_histograms ? OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM
+                                                              : OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM)
+                    : kind == OTEL_INSTRUMENT_GAUGE || kind == OTEL_INSTRUMENT_OBSERVABLE_GAUGE
+                        ? OTEL_AGGREGATION_LAST_VALUE
+                        : OTEL_AGGREGATION_SUM;
         inst->n_bounds = sizeof default_bounds / sizeof *default_bounds;
         inst->bounds = malloc(sizeof default_bounds);
         if (inst->bounds) memcpy(inst->bounds, default_bounds, sizeof default_bounds);
         pthread_mutex_init(&inst->lock, NULL);
-        if (!inst->name || !inst->unit || !inst->description || !inst->bounds) {
+        if (inst->name && inst->unit && inst->description && inst->bounds &&
+            apply_views(m, inst) != OTEL_OK) {
+            free(inst->bounds);
+            inst->bounds = NULL; /* out of memory: fail below */
+        }
+        if (!inst->name || !inst->unit || !inst->description || !inst->bounds ||
+            !inst->stream_name || !inst->stream_description) {
             free(inst->name), free(inst->unit), free(inst->description), free(inst->bounds);
+            free(inst->stream_name), free(inst->stream_description);
             free(inst);
             inst = NULL;
         }
@@ -563,6 +816,10 @@ OTEL_API otel_status otel_instrument_set_bucket_boundaries(otel_instrument *inst
                                                            const double *bounds, size_t n) {
     if (!inst || (!bounds && n) || inst->kind != OTEL_INSTRUMENT_HISTOGRAM)
         return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "set_bucket_boundaries: not a histogram");
+    if (inst->view_bounds) /* a view chose the boundaries: the advice yields */
+        return OTEL_OK;
+    if (0)
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "set_bucket_boundaries: not a histogram");
     for (size_t i = 0; i < n; i++)
         if (!isfinite(bounds[i]) || (i && bounds[i] <= bounds[i - 1]))
             return otel__fail(OTEL_ERR_INVALID_ARGUMENT,
@@ -578,7 +835,8 @@ OTEL_API otel_status otel_instrument_set_bucket_boundaries(otel_instrument *inst
         return otel__fail(OTEL_ERR_NO_MEMORY, "set_bucket_boundaries: out of memory");
     }
     if (n) memcpy(b, bounds, n * sizeof *b);
-    inst->exponential = 0; /* advisory boundaries ask for explicit buckets */
+    if (!inst->view_aggregation) /* advisory boundaries ask for explicit buckets */
+        inst->agg = OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM;
     free(inst->bounds);
     inst->bounds = b;
     inst->n_bounds = n;
@@ -612,6 +870,9 @@ static void instrument_free(otel_instrument *inst) {
     }
     pthread_mutex_destroy(&inst->lock);
     free(inst->name), free(inst->unit), free(inst->description), free(inst->bounds);
+    free(inst->stream_name), free(inst->stream_description);
+    for (size_t k = 0; k < inst->n_keys; k++) free(inst->keys[k]);
+    free(inst->keys);
     free(inst);
 }
 
@@ -675,6 +936,8 @@ static void observe(otel_observer *o, otel_instrument *inst, int64_t iv, double 
         drop(inst);
         return;
     }
+    if (inst->agg == OTEL_AGGREGATION_DROP) return;
+    FILTERED(inst, attrs, n)
     otel__series *s = series_for(inst, attrs, n);
     if (!s) return;
     if (is_int(inst)) atomic_store(&s->i, from_int ? iv : (int64_t)dv);
@@ -840,6 +1103,7 @@ static void provider_free(otel_meter_provider *mp) {
         free(m);
         m = next;
     }
+    for (size_t i = 0; i < mp->n_views; i++) otel_view_free(mp->views[i]);
     otel_resource_release(mp->resource);
     pthread_mutex_destroy(&mp->lock);
     free(mp);
@@ -955,7 +1219,7 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
         prev->time_ns = now;
         return 1;
     }
-    if (inst->kind == OTEL_INSTRUMENT_HISTOGRAM) {
+    if (s->buckets) {
         uint64_t count = atomic_load_explicit(&s->count, memory_order_acquire);
         double sum = bitsd(atomic_load(&s->sum));
         p->buckets = otel__arena_alloc(a, (inst->n_bounds + 1) * sizeof(uint64_t));
@@ -992,7 +1256,7 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
         bound_sums(s, &iv, &dv);
         pthread_mutex_unlock(&inst->lock);
     }
-    if (inst->kind == OTEL_INSTRUMENT_GAUGE) {
+    if (inst->agg == OTEL_AGGREGATION_LAST_VALUE && !async) {
         uint64_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
         if (!seq) return 0;
         prev->seen_seq = seq;
@@ -1015,11 +1279,11 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
     return 1;
 }
 
-static int data_kind_of(int kind) {
-    switch (kind) {
-    case OTEL_INSTRUMENT_HISTOGRAM: return OTEL_METRIC_HISTOGRAM;
-    case OTEL_INSTRUMENT_GAUGE:
-    case OTEL_INSTRUMENT_OBSERVABLE_GAUGE: return OTEL_METRIC_GAUGE;
+static int data_kind_of(int agg) {
+    switch (agg) {
+    case OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM: return OTEL_METRIC_HISTOGRAM;
+    case OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM: return OTEL_METRIC_EXPONENTIAL_HISTOGRAM;
+    case OTEL_AGGREGATION_LAST_VALUE: return OTEL_METRIC_GAUGE;
     default: return OTEL_METRIC_SUM;
     }
 }
@@ -1050,10 +1314,12 @@ otel_status otel__metrics_collect(otel_metric_reader *r, otel_metrics_data **out
             }
             otel__metric *met = &d->metrics[d->n_metrics];
             met->inst = inst;
-            met->data_kind = inst->exponential ? OTEL_METRIC_EXPONENTIAL_HISTOGRAM : data_kind_of(inst->kind);
+            if (inst->agg == OTEL_AGGREGATION_DROP) continue;
+            met->data_kind = data_kind_of(inst->agg);
             met->temporality = otel__temporality_for(r, inst->kind);
-            met->monotonic = inst->kind == OTEL_INSTRUMENT_COUNTER ||
-                             inst->kind == OTEL_INSTRUMENT_OBSERVABLE_COUNTER;
+            met->monotonic = inst->agg == OTEL_AGGREGATION_SUM &&
+                             (inst->kind == OTEL_INSTRUMENT_COUNTER ||
+                              inst->kind == OTEL_INSTRUMENT_OBSERVABLE_COUNTER);
             met->points = otel__arena_alloc(&d->arena, n * sizeof *met->points);
             met->n_points = 0;
             if (!met->points) continue;
@@ -1089,9 +1355,9 @@ OTEL_API otel_status otel_metrics_data_metric(const otel_metrics_data *d, size_t
                                               const char **scope_name) {
     if (!d || i >= d->n_metrics) return otel__fail(OTEL_ERR_NOT_FOUND, "metrics_data: no metric %zu", i);
     const otel__metric *m = &d->metrics[i];
-    if (name) *name = m->inst->name;
+    if (name) *name = m->inst->stream_name;
     if (unit) *unit = m->inst->unit;
-    if (description) *description = m->inst->description;
+    if (description) *description = m->inst->stream_description;
     if (data_kind) *data_kind = m->data_kind;
     if (temporality) *temporality = m->temporality;
     if (monotonic) *monotonic = m->monotonic;

@@ -100,9 +100,9 @@ static KeyValue **kvs_of(otel__arena *a, const otel_attr *attrs, size_t n) {
 
 static int fill_metric(otel__arena *a, const otel__metric *m, Metric *pm) {
     opentelemetry__proto__metrics__v1__metric__init(pm);
-    pm->name = m->inst->name;
+    pm->name = m->inst->stream_name;
     pm->unit = m->inst->unit;
-    pm->description = m->inst->description;
+    pm->description = m->inst->stream_description;
     int temporality = m->temporality == OTEL_TEMPORALITY_DELTA
                           ? OPENTELEMETRY__PROTO__METRICS__V1__AGGREGATION_TEMPORALITY__AGGREGATION_TEMPORALITY_DELTA
                           : OPENTELEMETRY__PROTO__METRICS__V1__AGGREGATION_TEMPORALITY__AGGREGATION_TEMPORALITY_CUMULATIVE;
