@@ -380,6 +380,20 @@ OTEL_API otel_status otel_metrics_data_point_exp_buckets(const otel_metrics_data
                                                          uint64_t *zero_count, int32_t *offset,
                                                          const uint64_t **counts, size_t *n_counts);
 
+/**
+ * Exemplar `k` of point `p` of metric `i`: a measurement recorded inside a
+ * sampled span (with `OTEL_METRICS_EXEMPLAR_FILTER` trace_based, the
+ * default; always_on keeps any, always_off none), its time, value and the
+ * span's ids. Sums and gauges keep one per series, explicit histograms one
+ * per bucket, exponential histograms up to 20 (reservoir sampling).
+ * @param trace_id 16 bytes, @param span_id 8 bytes (either may be NULL).
+ * @return OTEL_ERR_NOT_FOUND past the last one. @since 1.0
+ */
+OTEL_API otel_status otel_metrics_data_point_exemplar(const otel_metrics_data *d, size_t i, size_t p,
+                                                      size_t k, uint64_t *time_ns, int *is_int,
+                                                      int64_t *int_value, double *double_value,
+                                                      uint8_t *trace_id, uint8_t *span_id);
+
 #ifdef __cplusplus
 }
 #endif

@@ -29,6 +29,18 @@ void otel__exph_insert(otel__exph *h, double v, uint32_t max_size);
 /* Brings a snapshot down to a coarser (or equal) scale. */
 void otel__exph_to_scale(otel__exph *h, int scale);
 
+/* One exemplar: a measurement made inside a sampled span. */
+typedef struct otel__exemplar {
+    uint64_t time_ns;
+    int64_t i;
+    double d;
+    uint8_t trace_id[16], span_id[8];
+    uint64_t seen; /* measurements offered to this slot since the last collection */
+    int set;
+} otel__exemplar;
+
+enum { OTEL__EXEMPLARS_OFF = 0, OTEL__EXEMPLARS_ON = 1, OTEL__EXEMPLARS_TRACE_BASED = 2 };
+
 /* What a reader last reported for a series (delta state). */
 typedef struct otel__series_prev {
     int64_t i;
@@ -56,7 +68,8 @@ typedef struct otel__series {
     _Atomic uint64_t min, max; /* bits */
     _Atomic uint64_t *buckets; /* n_bounds + 1 */
     otel__exph *exph;          /* exponential histograms, under exph_lock */
-    atomic_flag exph_lock;
+    atomic_flag exph_lock;     /* also guards exemplars */
+    otel__exemplar *exemplars; /* made on the first offer; n_exemplar_slots */
     _Atomic uint32_t observed_epoch; /* async: the collection that saw it */
     otel__series_prev prev[OTEL__MAX_READERS];
     struct otel_bound_instrument *bound; /* live bound handles (under the instrument's lock) */
@@ -159,6 +172,7 @@ struct otel_meter_provider {
     _Atomic uint64_t callback_ids;
     _Atomic uint64_t dropped;
     int exponential_histograms; /* OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION */
+    int exemplar_filter;        /* OTEL_METRICS_EXEMPLAR_FILTER */
 };
 
 /* ---- collected data ---- */
@@ -173,6 +187,8 @@ typedef struct otel__point {
     size_t n_attrs;
     uint64_t *buckets; /* n_bounds + 1 */
     otel__exph *exph;  /* exponential histograms */
+    otel__exemplar *exemplars;
+    size_t n_exemplars;
 } otel__point;
 
 typedef struct otel__metric {

@@ -13,7 +13,11 @@
 #include "common/log.h"
 #include "common/resource.h"
 #include "common/stats.h"
+#include "common/ids.h"
 #include "metrics/internal.h"
+#include "otel/context.h"
+#include "otel/trace.h"
+#include "trace/internal.h"
 
 static const double default_bounds[] = {0,   5,    10,   25,   50,   75,   100, 250,
                                         500, 750, 1000, 2500, 5000, 7500, 10000};
@@ -184,6 +188,7 @@ static int cmp_key(const void *a, const void *b) {
 static void series_free(otel__series *s) {
     free((void *)s->buckets);
     free(s->exph);
+    free(s->exemplars);
     for (int r = 0; r < OTEL__MAX_READERS; r++) {
         free(s->prev[r].buckets);
         free(s->prev[r].exph);
@@ -351,6 +356,65 @@ static inline int valid(otel_instrument *inst, double v) {
     return !inst->meter->provider->disabled;
 }
 
+/* ---- exemplars ---- */
+
+static size_t exemplar_slots(const otel_instrument *inst) {
+    switch (inst->agg) {
+    case OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM: return inst->n_bounds + 1; /* one per bucket */
+    case OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM: return 20;
+    default: return 1;
+    }
+}
+
+/* Offers a measurement to the series' reservoir when the filter lets it:
+ * always_on, or trace_based inside a sampled span. */
+static void offer_exemplar(otel_instrument *inst, otel__series *s, int64_t iv, double dv, int from_int) {
+    const otel_span *cur = otel__context_current_span();
+    /* trace_based (the default): the common case, no sampled span, costs
+     * one thread-local read and returns here */
+    if (inst->meter->provider->exemplar_filter == OTEL__EXEMPLARS_TRACE_BASED &&
+        !(cur && (cur->sc.trace_flags & OTEL_TRACE_FLAG_SAMPLED)))
+        return;
+    otel_span_context sc;
+    otel_span_get_context(cur, &sc);
+    int in_span = otel_span_context_is_valid(&sc);
+    size_t n = exemplar_slots(inst);
+    double v = from_int ? (double)iv : dv;
+    size_t slot = 0;
+    if (inst->agg == OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM)
+        while (slot < inst->n_bounds && v > inst->bounds[slot]) slot++;
+    while (atomic_flag_test_and_set_explicit(&s->exph_lock, memory_order_acquire)) {
+    }
+    if (!s->exemplars) s->exemplars = calloc(n, sizeof *s->exemplars);
+    if (s->exemplars) {
+        otel__exemplar *e = &s->exemplars[slot];
+        if (inst->agg == OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM) {
+            /* reservoir sampling over 20 slots: the i-th offer of the period
+             * replaces a random slot with probability 20/i */
+            uint64_t seen = ++s->exemplars[0].seen;
+            uint64_t r = seen <= n ? seen - 1 : otel__rand64() % seen;
+            e = r < n ? &s->exemplars[r] : NULL;
+        } else {
+            /* one slot: the i-th offer replaces it with probability 1/i */
+            uint64_t seen = ++e->seen;
+            if (seen > 1 && otel__rand64() % seen != 0) e = NULL;
+        }
+        if (e) {
+            e->time_ns = otel__clock_real_ns();
+            e->i = from_int ? iv : (int64_t)dv;
+            e->d = v;
+            memcpy(e->trace_id, sc.trace_id, 16);
+            memcpy(e->span_id, sc.span_id, 8);
+            if (!in_span) {
+                memset(e->trace_id, 0, 16);
+                memset(e->span_id, 0, 8);
+            }
+            e->set = 1;
+        }
+    }
+    atomic_flag_clear_explicit(&s->exph_lock, memory_order_release);
+}
+
 /* The attributes a measurement is kept under (a view may filter them). */
 #define FILTERED(inst, attrs, n_attrs)                                   \
     otel_attr kept_[64];                                                 \
@@ -368,7 +432,9 @@ OTEL_API void otel_instrument_record_i64(otel_instrument *inst, int64_t value,
     if (inst->agg == OTEL_AGGREGATION_DROP) return;
     FILTERED(inst, attrs, n_attrs)
     otel__series *s = series_for(inst, attrs, n_attrs);
-    if (s) apply(inst, s, value, 0, 1);
+    if (!s) return;
+    apply(inst, s, value, 0, 1);
+    if (inst->meter->provider->exemplar_filter) offer_exemplar(inst, s, value, 0, 1);
 }
 
 OTEL_API void otel_instrument_record_f64(otel_instrument *inst, double value,
@@ -380,7 +446,9 @@ OTEL_API void otel_instrument_record_f64(otel_instrument *inst, double value,
     if (inst->agg == OTEL_AGGREGATION_DROP) return;
     FILTERED(inst, attrs, n_attrs)
     otel__series *s = series_for(inst, attrs, n_attrs);
-    if (s) apply(inst, s, 0, value, 0);
+    if (!s) return;
+    apply(inst, s, 0, value, 0);
+    if (inst->meter->provider->exemplar_filter) offer_exemplar(inst, s, 0, value, 0);
 }
 
 OTEL_API void otel_counter_add_i64(otel_instrument *c, int64_t v, const otel_attr *a, size_t n) {
@@ -996,6 +1064,8 @@ OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const ot
                                        "base2_exponential_bucket_histogram", NULL};
     mp->exponential_histograms =
         otel__opt_enum(opts, "OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", aggs, 0) == 1;
+    static const char *const filters[] = {"always_off", "always_on", "trace_based", NULL};
+    mp->exemplar_filter = otel__opt_enum(opts, "OTEL_METRICS_EXEMPLAR_FILTER", filters, 2);
     otel_resource *base = NULL;
     otel_status st = otel__resource_default_opts(&base, opts);
     if (st != OTEL_OK) {
@@ -1279,6 +1349,23 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
     return 1;
 }
 
+/* Moves the series' exemplars into the point (the reservoir starts over). */
+static void take_exemplars(const otel_instrument *inst, otel__series *s, otel__point *p, otel__arena *a) {
+    if (!s->exemplars) return;
+    size_t n = exemplar_slots(inst), k = 0;
+    otel__exemplar *out = otel__arena_alloc(a, n * sizeof *out);
+    if (!out) return;
+    while (atomic_flag_test_and_set_explicit((atomic_flag *)&s->exph_lock, memory_order_acquire)) {
+    }
+    for (size_t j = 0; j < n; j++) {
+        if (s->exemplars[j].set) out[k++] = s->exemplars[j];
+        memset(&s->exemplars[j], 0, sizeof s->exemplars[j]);
+    }
+    atomic_flag_clear_explicit((atomic_flag *)&s->exph_lock, memory_order_release);
+    p->exemplars = out;
+    p->n_exemplars = k;
+}
+
 static int data_kind_of(int agg) {
     switch (agg) {
     case OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM: return OTEL_METRIC_HISTOGRAM;
@@ -1325,8 +1412,10 @@ otel_status otel__metrics_collect(otel_metric_reader *r, otel_metrics_data **out
             if (!met->points) continue;
             for (otel__series *s = atomic_load(&inst->all); s; s = s->all_next)
                 if (make_point(inst, s, r->index, met->temporality, now, epoch,
-                               &met->points[met->n_points], &d->arena))
+                               &met->points[met->n_points], &d->arena)) {
+                    take_exemplars(inst, s, &met->points[met->n_points], &d->arena);
                     met->n_points++;
+                }
             if (met->n_points) d->n_metrics++;
         }
         pthread_mutex_unlock(&m->lock);
@@ -1425,6 +1514,23 @@ OTEL_API otel_status otel_metrics_data_point_exp_buckets(const otel_metrics_data
     if (offset) *offset = pt->exph->offset;
     if (counts) *counts = pt->exph->counts;
     if (n_counts) *n_counts = pt->exph->n;
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_metrics_data_point_exemplar(const otel_metrics_data *d, size_t i, size_t p,
+                                                      size_t k, uint64_t *time_ns, int *is_int_out,
+                                                      int64_t *int_value, double *double_value,
+                                                      uint8_t *trace_id, uint8_t *span_id) {
+    const otel__point *pt = point_at(d, i, p);
+    if (!pt || k >= pt->n_exemplars)
+        return otel__fail(OTEL_ERR_NOT_FOUND, "metrics_data: no exemplar %zu", k);
+    const otel__exemplar *e = &pt->exemplars[k];
+    if (time_ns) *time_ns = e->time_ns;
+    if (is_int_out) *is_int_out = pt->is_int;
+    if (int_value) *int_value = e->i;
+    if (double_value) *double_value = e->d;
+    if (trace_id) memcpy(trace_id, e->trace_id, 16);
+    if (span_id) memcpy(span_id, e->span_id, 8);
     return OTEL_OK;
 }
 

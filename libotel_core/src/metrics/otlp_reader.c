@@ -98,6 +98,42 @@ static KeyValue **kvs_of(otel__arena *a, const otel_attr *attrs, size_t n) {
     return out;
 }
 
+typedef Opentelemetry__Proto__Metrics__V1__Exemplar Exemplar;
+
+/* The point's exemplars as protobuf-c structs (NULL with none). */
+static Exemplar **exemplars_of(otel__arena *a, const otel__point *p, size_t *n) {
+    *n = 0;
+    if (!p->n_exemplars) return NULL;
+    Exemplar **out = otel__arena_alloc(a, p->n_exemplars * sizeof *out);
+    if (!out) return NULL;
+    for (size_t k = 0; k < p->n_exemplars; k++) {
+        const otel__exemplar *e = &p->exemplars[k];
+        Exemplar *x = NEW(a, Exemplar);
+        uint8_t *ids = otel__arena_alloc(a, 24);
+        if (!x || !ids) return NULL;
+        opentelemetry__proto__metrics__v1__exemplar__init(x);
+        x->time_unix_nano = e->time_ns;
+        if (p->is_int && !p->buckets && !p->exph) {
+            x->value_case = OPENTELEMETRY__PROTO__METRICS__V1__EXEMPLAR__VALUE_AS_INT;
+            x->as_int = e->i;
+        } else {
+            x->value_case = OPENTELEMETRY__PROTO__METRICS__V1__EXEMPLAR__VALUE_AS_DOUBLE;
+            x->as_double = e->d;
+        }
+        static const uint8_t zero[16];
+        if (memcmp(e->trace_id, zero, 16) != 0) {
+            memcpy(ids, e->trace_id, 16);
+            memcpy(ids + 16, e->span_id, 8);
+            x->trace_id.data = ids;
+            x->trace_id.len = 16;
+            x->span_id.data = ids + 16;
+            x->span_id.len = 8;
+        }
+        out[(*n)++] = x;
+    }
+    return out;
+}
+
 static int fill_metric(otel__arena *a, const otel__metric *m, Metric *pm) {
     opentelemetry__proto__metrics__v1__metric__init(pm);
     pm->name = m->inst->stream_name;
@@ -142,6 +178,7 @@ static int fill_metric(otel__arena *a, const otel__metric *m, Metric *pm) {
             pos->n_bucket_counts = p->exph->n;
             pos->bucket_counts = p->exph->counts;
             dp->positive = pos;
+            dp->exemplars = exemplars_of(a, p, &dp->n_exemplars);
             pts[i] = dp;
         }
         h->data_points = pts;
@@ -179,6 +216,7 @@ static int fill_metric(otel__arena *a, const otel__metric *m, Metric *pm) {
             dp->bucket_counts = p->buckets;
             dp->n_explicit_bounds = m->inst->n_bounds;
             dp->explicit_bounds = m->inst->bounds;
+            dp->exemplars = exemplars_of(a, p, &dp->n_exemplars);
             pts[i] = dp;
         }
         h->data_points = pts;
@@ -207,6 +245,7 @@ static int fill_metric(otel__arena *a, const otel__metric *m, Metric *pm) {
             dp->value_case = OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__VALUE_AS_DOUBLE;
             dp->as_double = p->d;
         }
+        dp->exemplars = exemplars_of(a, p, &dp->n_exemplars);
         pts[i] = dp;
     }
     if (m->data_kind == OTEL_METRIC_GAUGE) {
