@@ -139,12 +139,19 @@ OTEL_API otel_status otel_metric_reader_manual_new(otel_metric_reader **out, int
  * 60000, timeout `OTEL_METRIC_EXPORT_TIMEOUT`, default 30000) over OTLP,
  * configured like the span exporter but for the metrics signal
  * (`OTEL_EXPORTER_OTLP_METRICS_*` over `OTEL_EXPORTER_OTLP_*`; http/protobuf
- * and grpc), with the temporality from
+ * http/json and grpc), with the temporality from
  * `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE` (cumulative, delta,
  * lowmemory). It runs its own thread; shutdown exports what is left.
  * `opts` may be NULL. @since 1.0
  */
 OTEL_API otel_status otel_metric_reader_otlp_new(otel_metric_reader **out, const otel_options *opts);
+
+/**
+ * A reader that prints every `OTEL_METRIC_EXPORT_INTERVAL` ms to stdout,
+ * one readable line per point (`OTEL_METRICS_EXPORTER=console`). @since 1.0
+ */
+OTEL_API otel_status otel_metric_reader_console_new(otel_metric_reader **out,
+                                                    const otel_options *opts);
 
 /**
  * Collects now: runs the asynchronous callbacks and snapshots every series.

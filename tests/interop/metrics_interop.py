@@ -51,6 +51,8 @@ try:
             time.sleep(0.1)
     cases = [("http_protobuf", "http/protobuf", "http://127.0.0.1:%d" % hp, "none"),
              ("http_protobuf.gzip", "http/protobuf", "http://127.0.0.1:%d" % hp, "gzip"),
+             ("http_json", "http/json", "http://127.0.0.1:%d" % hp, "none"),
+             ("http_json.gzip", "http/json", "http://127.0.0.1:%d" % hp, "gzip"),
              ("grpc", "grpc", "http://127.0.0.1:%d" % gp, "none"),
              ("grpc.gzip", "grpc", "http://127.0.0.1:%d" % gp, "gzip")]
     for name, proto, endpoint, comp in cases:
@@ -117,6 +119,7 @@ try:
     # base-2 exponential histograms, as the receiver sees them
     offset = os.path.getsize(out) if os.path.exists(out) else 0
     env = dict(os.environ, OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:%d" % hp,
+               OTEL_EXPORTER_OTLP_PROTOCOL="http/json",
                OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION="base2_exponential_bucket_histogram",
                OTEL_METRIC_EXPORT_INTERVAL="600000")
     r = subprocess.run([driver], env=env, capture_output=True, text=True, timeout=60)
@@ -138,9 +141,16 @@ try:
                         eh = m.get("exponentialHistogram")
     dp = (eh or {}).get("dataPoints", [{}])[0]
     counts = [int(c) for c in dp.get("positive", {}).get("bucketCounts", [])]
-    check("metrics.exponential histogram arrives with its buckets",
+    check("metrics.exponential histogram arrives with its buckets (OTLP/JSON)",
           eh is not None and dp.get("count") == "5" and dp.get("sum") == 502 and sum(counts) == 5
           and len(counts) <= 160 and "scale" in dp, str(eh))
+    # the console exporter prints what it would send
+    env = dict(os.environ, OTEL_METRICS_EXPORTER="console", OTEL_METRIC_EXPORT_INTERVAL="600000")
+    r = subprocess.run([driver], env=env, capture_output=True, text=True, timeout=60)
+    check("metrics.console prints every metric",
+          r.returncode == 0 and "metric interop.requests [SUM monotonic] scope=interop.meter" in r.stdout
+          and 'method="GET", status=200} 5' in r.stdout and "interop.latency [HISTOGRAM]" in r.stdout
+          and "count=5 sum=502" in r.stdout, r.stdout + r.stderr)
 finally:
     col.terminate()
     col.wait(10)

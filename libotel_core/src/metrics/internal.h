@@ -215,5 +215,9 @@ int otel__temporality_for(const otel_metric_reader *r, int kind);
  * (malloc'd into *out; the caller frees). */
 otel_status otel__metrics_encode_proto(const otel_metrics_data *d, const otel_resource *res,
                                        uint8_t **out, size_t *len);
+/* The same request as OTLP/JSON, appended to b. */
+struct otel__buf;
+otel_status otel__metrics_encode_json(const otel_metrics_data *d, const otel_resource *res,
+                                      struct otel__buf *b);
 
 #endif

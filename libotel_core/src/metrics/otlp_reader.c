@@ -4,6 +4,7 @@
  * Metrics requests are small and rare next to spans, so they are built as
  * protobuf-c structs in an arena and packed, not written in one pass. */
 #include <errno.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,9 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/resource.h"
+#include "common/strutil.h"
 #include "export/otlp_config.h"
+#include "export/otlp_encode.h"
 #include "export/otlp_exporter.h"
 #include "metrics/internal.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
@@ -328,10 +331,236 @@ done:
     return st == OTEL_OK ? OTEL_OK : otel__fail(st, "metrics: out of memory encoding a request");
 }
 
+/* ---- OTLP/JSON ------------------------------------------------------------------------- */
+
+static void json_u64(otel__buf *b, uint64_t v) { /* 64-bit integers are strings */
+    char tmp[24];
+    int n = snprintf(tmp, sizeof tmp, "\"%llu\"", (unsigned long long)v);
+    otel__buf_put(b, tmp, (size_t)n);
+}
+
+static void json_i64(otel__buf *b, int64_t v) {
+    char tmp[24];
+    int n = snprintf(tmp, sizeof tmp, "\"%lld\"", (long long)v);
+    otel__buf_put(b, tmp, (size_t)n);
+}
+
+static void json_int(otel__buf *b, long v) {
+    char tmp[24];
+    int n = snprintf(tmp, sizeof tmp, "%ld", v);
+    otel__buf_put(b, tmp, (size_t)n);
+}
+
+static void json_double(otel__buf *b, double v) {
+    char tmp[32];
+    int n = snprintf(tmp, sizeof tmp, "%.17g", v);
+    otel__buf_put(b, tmp, (size_t)n);
+}
+
+static void json_key(otel__buf *b, const char *k) { /* ,"k": */
+    otel__buf_putc(b, '"');
+    otel__buf_put(b, k, strlen(k));
+    otel__buf_lit(b, "\":");
+}
+
+static void json_attrs(otel__buf *b, const otel_attr *a, size_t n) {
+    otel__buf_lit(b, "\"attributes\":[");
+    for (size_t i = 0; i < n; i++) {
+        if (i) otel__buf_putc(b, ',');
+        otel__buf_lit(b, "{\"key\":");
+        otel__otlp_json_string(b, a[i].key, a[i].key_len);
+        otel__buf_lit(b, ",\"value\":");
+        otel__otlp_json_any_value(b, &a[i]);
+        otel__buf_putc(b, '}');
+    }
+    otel__buf_putc(b, ']');
+}
+
+static void json_hex(otel__buf *b, const uint8_t *p, size_t n) {
+    char tmp[33];
+    otel__hex_encode(p, n, tmp);
+    otel__buf_putc(b, '"');
+    otel__buf_put(b, tmp, 2 * n);
+    otel__buf_putc(b, '"');
+}
+
+static void json_point_common(otel__buf *b, const otel__point *p) {
+    otel__buf_putc(b, '{');
+    json_attrs(b, p->attrs, p->n_attrs);
+    otel__buf_lit(b, ",\"startTimeUnixNano\":");
+    json_u64(b, p->start_ns);
+    otel__buf_lit(b, ",\"timeUnixNano\":");
+    json_u64(b, p->time_ns);
+    if (p->n_exemplars) {
+        otel__buf_lit(b, ",\"exemplars\":[");
+        static const uint8_t zero[16];
+        for (size_t k = 0; k < p->n_exemplars; k++) {
+            const otel__exemplar *e = &p->exemplars[k];
+            if (k) otel__buf_putc(b, ',');
+            otel__buf_lit(b, "{\"timeUnixNano\":");
+            json_u64(b, e->time_ns);
+            if (p->is_int && !p->buckets && !p->exph) {
+                otel__buf_lit(b, ",\"asInt\":");
+                json_i64(b, e->i);
+            } else {
+                otel__buf_lit(b, ",\"asDouble\":");
+                json_double(b, e->d);
+            }
+            if (memcmp(e->trace_id, zero, 16)) {
+                otel__buf_lit(b, ",\"traceId\":");
+                json_hex(b, e->trace_id, 16);
+                otel__buf_lit(b, ",\"spanId\":");
+                json_hex(b, e->span_id, 8);
+            }
+            otel__buf_putc(b, '}');
+        }
+        otel__buf_putc(b, ']');
+    }
+}
+
+static void json_hist_stats(otel__buf *b, const otel__point *p) {
+    otel__buf_lit(b, ",\"count\":");
+    json_u64(b, p->count);
+    otel__buf_lit(b, ",\"sum\":");
+    json_double(b, p->sum);
+    if (p->count) {
+        otel__buf_lit(b, ",\"min\":");
+        json_double(b, p->min);
+        otel__buf_lit(b, ",\"max\":");
+        json_double(b, p->max);
+    }
+}
+
+static void json_metric(otel__buf *b, const otel__metric *m) {
+    otel__buf_lit(b, "{\"name\":");
+    otel__otlp_json_string(b, m->inst->stream_name, strlen(m->inst->stream_name));
+    otel__buf_lit(b, ",\"unit\":");
+    otel__otlp_json_string(b, m->inst->unit, strlen(m->inst->unit));
+    otel__buf_lit(b, ",\"description\":");
+    otel__otlp_json_string(b, m->inst->stream_description, strlen(m->inst->stream_description));
+    static const char *const kinds[] = {"", "gauge", "sum", "histogram", "exponentialHistogram"};
+    otel__buf_lit(b, ",");
+    json_key(b, kinds[m->data_kind]);
+    otel__buf_lit(b, "{\"dataPoints\":[");
+    for (size_t i = 0; i < m->n_points; i++) {
+        const otel__point *p = &m->points[i];
+        if (i) otel__buf_putc(b, ',');
+        json_point_common(b, p);
+        if (m->data_kind == OTEL_METRIC_HISTOGRAM) {
+            json_hist_stats(b, p);
+            otel__buf_lit(b, ",\"bucketCounts\":[");
+            for (size_t k = 0; k <= m->inst->n_bounds; k++) {
+                if (k) otel__buf_putc(b, ',');
+                json_u64(b, p->buckets[k]);
+            }
+            otel__buf_lit(b, "],\"explicitBounds\":[");
+            for (size_t k = 0; k < m->inst->n_bounds; k++) {
+                if (k) otel__buf_putc(b, ',');
+                json_double(b, m->inst->bounds[k]);
+            }
+            otel__buf_putc(b, ']');
+        } else if (m->data_kind == OTEL_METRIC_EXPONENTIAL_HISTOGRAM) {
+            json_hist_stats(b, p);
+            otel__buf_lit(b, ",\"scale\":");
+            json_int(b, p->exph->scale);
+            otel__buf_lit(b, ",\"zeroCount\":");
+            json_u64(b, p->exph->zero_count);
+            otel__buf_lit(b, ",\"positive\":{\"offset\":");
+            json_int(b, p->exph->offset);
+            otel__buf_lit(b, ",\"bucketCounts\":[");
+            for (uint32_t k = 0; k < p->exph->n; k++) {
+                if (k) otel__buf_putc(b, ',');
+                json_u64(b, p->exph->counts[k]);
+            }
+            otel__buf_lit(b, "]}");
+        } else if (p->is_int) {
+            otel__buf_lit(b, ",\"asInt\":");
+            json_i64(b, p->i);
+        } else {
+            otel__buf_lit(b, ",\"asDouble\":");
+            json_double(b, p->d);
+        }
+        otel__buf_putc(b, '}');
+    }
+    otel__buf_putc(b, ']');
+    if (m->data_kind != OTEL_METRIC_GAUGE) {
+        otel__buf_lit(b, ",\"aggregationTemporality\":");
+        json_int(b, m->temporality == OTEL_TEMPORALITY_DELTA ? 1 : 2);
+    }
+    if (m->data_kind == OTEL_METRIC_SUM) {
+        otel__buf_lit(b, ",\"isMonotonic\":");
+        if (m->monotonic) otel__buf_lit(b, "true");
+        else otel__buf_lit(b, "false");
+    }
+    otel__buf_lit(b, "}}");
+}
+
+otel_status otel__metrics_encode_json(const otel_metrics_data *d, const otel_resource *res,
+                                      otel__buf *b) {
+    otel__buf_lit(b, "{\"resourceMetrics\":[{\"resource\":{");
+    json_attrs(b, res->attrs.items, res->attrs.count);
+    otel__buf_lit(b, "},\"scopeMetrics\":[");
+    /* metrics come grouped by meter (collection walks meter by meter) */
+    const otel_meter *cur = NULL;
+    for (size_t i = 0; i < d->n_metrics; i++) {
+        const otel_meter *m = d->metrics[i].inst->meter;
+        if (m != cur) {
+            if (cur) otel__buf_lit(b, "]},");
+            otel__buf_lit(b, "{\"scope\":{\"name\":");
+            otel__otlp_json_string(b, m->name, strlen(m->name));
+            otel__buf_lit(b, ",\"version\":");
+            otel__otlp_json_string(b, m->version, strlen(m->version));
+            otel__buf_lit(b, "},\"metrics\":[");
+            cur = m;
+        } else {
+            otel__buf_putc(b, ',');
+        }
+        json_metric(b, &d->metrics[i]);
+    }
+    if (cur) otel__buf_lit(b, "]}");
+    otel__buf_lit(b, "]}]}");
+    return b->err ? otel__fail(OTEL_ERR_NO_MEMORY, "metrics: out of memory encoding JSON") : OTEL_OK;
+}
+
+/* ---- console --------------------------------------------------------------------------- */
+
+static void print_data(FILE *f, const otel_metrics_data *d) {
+    for (size_t i = 0; i < d->n_metrics; i++) {
+        const otel__metric *m = &d->metrics[i];
+        fprintf(f, "metric %s [%s] scope=%s%s%s\n", m->inst->stream_name,
+                m->data_kind == OTEL_METRIC_SUM ? (m->monotonic ? "SUM monotonic" : "SUM")
+                : m->data_kind == OTEL_METRIC_GAUGE ? "GAUGE"
+                : m->data_kind == OTEL_METRIC_HISTOGRAM ? "HISTOGRAM" : "EXPONENTIAL_HISTOGRAM",
+                m->inst->meter->name, m->inst->unit[0] ? " unit=" : "", m->inst->unit);
+        for (size_t p = 0; p < m->n_points; p++) {
+            const otel__point *pt = &m->points[p];
+            fprintf(f, "  {");
+            for (size_t k = 0; k < pt->n_attrs; k++) {
+                const otel_attr *a = &pt->attrs[k];
+                fprintf(f, "%s%.*s=", k ? ", " : "", (int)a->key_len, a->key);
+                if (a->type == OTEL_VALUE_STRING) fprintf(f, "\"%.*s\"", (int)a->len, (const char *)a->ptr);
+                else if (a->type == OTEL_VALUE_INT64) fprintf(f, "%lld", (long long)a->int_value);
+                else if (a->type == OTEL_VALUE_DOUBLE) fprintf(f, "%g", a->double_value);
+                else if (a->type == OTEL_VALUE_BOOL) fprintf(f, "%s", a->bool_value ? "true" : "false");
+                else fprintf(f, "[...]");
+            }
+            if (pt->buckets || pt->exph)
+                fprintf(f, "} count=%llu sum=%g min=%g max=%g\n", (unsigned long long)pt->count, pt->sum,
+                        pt->min, pt->max);
+            else if (pt->is_int)
+                fprintf(f, "} %lld\n", (long long)pt->i);
+            else
+                fprintf(f, "} %g\n", pt->d);
+        }
+    }
+    fflush(f);
+}
+
 /* ---- the periodic reader ------------------------------------------------------------ */
 
 typedef struct periodic {
-    otel__otlp_sender *sender;
+    otel__otlp_sender *sender; /* NULL: the console */
+    otel__buf json;
     uint32_t interval_ms, timeout_ms;
     pthread_t thread;
     pthread_mutex_t lock;
@@ -353,11 +582,29 @@ static otel_status export_once(otel_metric_reader *r, uint32_t timeout_ms) {
         otel_metrics_data_release(d);
         return OTEL_OK;
     }
+    if (!p->sender) {
+        print_data(stdout, d);
+        otel_metrics_data_release(d);
+        return OTEL_OK;
+    }
     uint8_t *body = NULL;
     size_t len = 0;
-    st = otel__metrics_encode_proto(d, r->provider->resource, &body, &len);
+    if (otel__otlp_sender_protocol(p->sender) == OTEL__OTLP_HTTP_JSON) {
+        otel__buf_reset(&p->json, 1 << 20);
+        st = otel__metrics_encode_json(d, r->provider->resource, &p->json);
+        if (st == OTEL_OK && !(body = malloc(p->json.len ? p->json.len : 1))) st = OTEL_ERR_NO_MEMORY;
+        if (body) {
+            memcpy(body, p->json.p, p->json.len);
+            len = p->json.len;
+        }
+    } else {
+        st = otel__metrics_encode_proto(d, r->provider->resource, &body, &len);
+    }
     otel_metrics_data_release(d);
-    if (st != OTEL_OK) return st;
+    if (st != OTEL_OK) {
+        free(body);
+        return st;
+    }
     char err[256] = "";
     int ok = otel__otlp_sender_send(p->sender, body, len, timeout_ms, err, sizeof err);
     free(body);
@@ -409,7 +656,7 @@ static otel_status periodic_shutdown(otel_metric_reader *r, uint32_t timeout_ms)
     if (p->started) pthread_join(p->thread, NULL);
     p->started = 0;
     otel_status st = export_once(r, timeout_ms); /* what is left */
-    otel__otlp_sender_stop(p->sender);
+    if (p->sender) otel__otlp_sender_stop(p->sender);
     return st;
 }
 
@@ -423,7 +670,8 @@ static void periodic_destroy(otel_metric_reader *r) {
         pthread_mutex_unlock(&p->lock);
         pthread_join(p->thread, NULL);
     }
-    otel__otlp_sender_free(p->sender);
+    if (p->sender) otel__otlp_sender_free(p->sender);
+    otel__buf_free(&p->json);
     pthread_cond_destroy(&p->wake);
     pthread_mutex_destroy(&p->lock);
     free(p);
@@ -432,8 +680,8 @@ static void periodic_destroy(otel_metric_reader *r) {
 static const otel__reader_vt periodic_vt = {periodic_start, periodic_flush, periodic_shutdown,
                                             periodic_destroy};
 
-OTEL_API otel_status otel_metric_reader_otlp_new(otel_metric_reader **out, const otel_options *opts) {
-    if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "metric_reader_otlp_new: NULL out");
+static otel_status periodic_new(otel_metric_reader **out, const otel_options *opts, int console) {
+    if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "metric reader: NULL out");
     static const char *const prefs[] = {"cumulative", "delta", "lowmemory", NULL};
     int pref = otel__opt_enum(opts, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", prefs, 0);
     otel_status st = otel_metric_reader_manual_new(out, OTEL_TEMPORALITY_CUMULATIVE);
@@ -441,13 +689,14 @@ OTEL_API otel_status otel_metric_reader_otlp_new(otel_metric_reader **out, const
     otel_metric_reader *r = *out;
     r->temporality_pref = pref == 0 ? OTEL_TEMPORALITY_CUMULATIVE : pref == 1 ? OTEL_TEMPORALITY_DELTA : 3;
     periodic *p = calloc(1, sizeof *p);
-    if (p) p->sender = otel__otlp_sender_new(opts, OTEL__OTLP_METRICS);
-    if (!p || !p->sender) {
+    if (p && !console) p->sender = otel__otlp_sender_new(opts, OTEL__OTLP_METRICS);
+    if (!p || (!console && !p->sender)) {
         free(p);
         otel_metric_reader_release(r);
         *out = NULL;
-        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "metric_reader_otlp_new: no usable OTLP configuration");
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "metric reader: no usable OTLP configuration");
     }
+    otel__buf_init(&p->json, 0);
     p->interval_ms = (uint32_t)otel__opt_int(opts, "OTEL_METRIC_EXPORT_INTERVAL", 60000, 1, 86400000);
     p->timeout_ms = (uint32_t)otel__opt_int(opts, "OTEL_METRIC_EXPORT_TIMEOUT", 30000, 1, 86400000);
     pthread_mutex_init(&p->lock, NULL);
@@ -461,12 +710,20 @@ OTEL_API otel_status otel_metric_reader_otlp_new(otel_metric_reader **out, const
     return OTEL_OK;
 }
 
+OTEL_API otel_status otel_metric_reader_otlp_new(otel_metric_reader **out, const otel_options *opts) {
+    return periodic_new(out, opts, 0);
+}
+
+OTEL_API otel_status otel_metric_reader_console_new(otel_metric_reader **out, const otel_options *opts) {
+    return periodic_new(out, opts, 1);
+}
+
 /* The reader OTEL_METRICS_EXPORTER names: otlp (default) or none. */
 otel_status otel__metric_reader_from_env(otel_metric_reader **out, const otel_options *opts) {
     static const char *const names[] = {"otlp", "none", "console", NULL};
     int which = otel__opt_enum(opts, "OTEL_METRICS_EXPORTER", names, 0);
     *out = NULL;
     if (which == 1) return OTEL_OK;
-    if (which == 2) OTEL_LOG_W("OTEL_METRICS_EXPORTER=console is not supported yet; using otlp");
+    if (which == 2) return otel_metric_reader_console_new(out, opts);
     return otel_metric_reader_otlp_new(out, opts);
 }
