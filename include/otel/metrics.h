@@ -207,6 +207,19 @@ OTEL_API otel_status otel_meter_provider_shutdown(otel_meter_provider *mp, uint3
  */
 OTEL_API otel_status otel_meter_provider_add_view(otel_meter_provider *mp, const otel_view *v);
 
+/**
+ * The metrics export counters, indexed like the tracer provider's
+ * (otel_stat in otel/trace.h): EXPORT_BATCHES, EXPORT_ERRORS,
+ * EXPORT_RETRIES, LAST_EXPORT_TIME_NS and LAST_ERROR_TIME_NS are kept for
+ * metrics exports; the span counters stay 0.
+ * @return the number of values written. Thread-safe. @since 1.0
+ */
+OTEL_API size_t otel_meter_provider_get_stats(const otel_meter_provider *mp, uint64_t *out, size_t n);
+
+/** Copies the last metrics export error (no secrets) into `buf`; returns
+ *  its full length (0 if none). Thread-safe. @since 1.0 */
+OTEL_API size_t otel_meter_provider_last_error(const otel_meter_provider *mp, char *buf, size_t cap);
+
 /** Adds a reference. @since 1.0 */
 OTEL_API otel_meter_provider *otel_meter_provider_retain(otel_meter_provider *mp);
 /** Drops a reference; the last one shuts the provider down. @since 1.0 */

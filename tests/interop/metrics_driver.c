@@ -32,12 +32,42 @@ int main(void) {
     otel_attr post[] = {OTEL_ATTR_STR("method", "POST"), OTEL_ATTR_I64("status", 201)};
     for (int i = 0; i < 5; i++) otel_counter_add_i64(c, 1, get, 2);
     otel_counter_add_i64(c, 2, post, 2);
-    double lat[] = {3, 7, 12, 80, 400};
-    for (int i = 0; i < 5; i++) otel_histogram_record_f64(h, lat[i], NULL, 0);
+    double lat[] = {3, 7, 12, 80};
+    for (int i = 0; i < 4; i++) otel_histogram_record_f64(h, lat[i], NULL, 0);
+    /* the slowest one inside a sampled span: an exemplar with its ids */
+    otel_options *topts;
+    otel_options_new(&topts);
+    otel_options_set(topts, "OTEL_TRACES_EXPORTER", "none");
+    otel_options_set(topts, "OTEL_TRACES_SAMPLER", "always_on");
+    otel_tracer_provider *tp;
+    otel_tracer_provider_new(&tp, topts);
+    otel_options_free(topts);
+    otel_span *span = otel_tracer_start_span(otel_tracer_provider_get_tracer(tp, "driver", NULL, NULL),
+                                             "slow", OTEL_SPAN_KIND_SERVER, NULL);
+    otel_context *ctx = otel_context_with_span(NULL, span);
+    uint64_t token = otel_context_attach(ctx);
+    otel_histogram_record_f64(h, 400, NULL, 0);
+    otel_context_detach(token);
+    otel_context_release(ctx);
+    otel_span_context sc;
+    otel_span_get_context(span, &sc);
+    printf("exemplar_trace=");
+    for (int i = 0; i < 16; i++) printf("%02x", sc.trace_id[i]);
+    printf(" exemplar_span=");
+    for (int i = 0; i < 8; i++) printf("%02x", sc.span_id[i]);
+    printf("\n");
+    otel_span_end(span);
     otel_instrument_record_f64(g, 21.5, NULL, 0);
     otel_status st = otel_meter_provider_shutdown(mp, 10000);
-    printf("shutdown=%s dropped=%llu\n", st == OTEL_OK ? "ok" : otel_last_error(),
-           (unsigned long long)otel_meter_provider_dropped(mp));
+    uint64_t v[OTEL_STAT__COUNT];
+    otel_meter_provider_get_stats(mp, v, OTEL_STAT__COUNT);
+    char err[256];
+    otel_meter_provider_last_error(mp, err, sizeof err);
+    printf("shutdown=%s dropped=%llu export_batches=%llu export_errors=%llu retries=%llu last_error=%s\n",
+           st == OTEL_OK ? "ok" : otel_last_error(), (unsigned long long)otel_meter_provider_dropped(mp),
+           (unsigned long long)v[OTEL_STAT_EXPORT_BATCHES], (unsigned long long)v[OTEL_STAT_EXPORT_ERRORS],
+           (unsigned long long)v[OTEL_STAT_EXPORT_RETRIES], err);
     otel_meter_provider_release(mp);
+    otel_tracer_provider_release(tp);
     return st == OTEL_OK ? 0 : 1;
 }

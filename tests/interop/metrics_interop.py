@@ -104,6 +104,13 @@ try:
         start, end = int(dp.get("startTimeUnixNano", 0)), int(dp.get("timeUnixNano", 0))
         check(p + "start and end times", t0 - 60 * 10**9 < start <= end <= time.time_ns(), "%d %d" % (start, end))
         h = metrics["interop.latency"]["histogram"]["dataPoints"][0]
+        ids = dict(kv.split("=", 1) for kv in r.stdout.split() if kv.startswith("exemplar_"))
+        ex = (h.get("exemplars") or [{}])[0]
+        check(p + "exemplar with the span's ids",
+              ex.get("asDouble") == 400 and ex.get("traceId") == ids.get("exemplar_trace") and
+              ex.get("spanId") == ids.get("exemplar_span"), "%s vs %s" % (ex, ids))
+        check(p + "export counted in the provider's stats",
+              "export_batches=1 export_errors=0" in r.stdout, r.stdout)
         check(p + "histogram count, sum, min, max",
               h["count"] == "5" and h["sum"] == 502 and h["min"] == 3 and h["max"] == 400, str(h))
         check(p + "histogram buckets",
@@ -144,6 +151,14 @@ try:
     check("metrics.exponential histogram arrives with its buckets (OTLP/JSON)",
           eh is not None and dp.get("count") == "5" and dp.get("sum") == 502 and sum(counts) == 5
           and len(counts) <= 160 and "scale" in dp, str(eh))
+    # a dead endpoint: retried, dropped, counted, and the error kept
+    dead = port()
+    env = dict(os.environ, OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:%d" % dead,
+               OTEL_METRIC_EXPORT_INTERVAL="600000", OTEL_METRIC_EXPORT_TIMEOUT="2000")
+    r = subprocess.run([driver], env=env, capture_output=True, text=True, timeout=60)
+    check("metrics.dead endpoint: counted, never hangs",
+          "export_errors=1" in r.stdout and "last_error=metrics:" in r.stdout and
+          "127.0.0.1:%d" % dead in r.stdout, r.stdout + r.stderr)
     # the console exporter prints what it would send
     env = dict(os.environ, OTEL_METRICS_EXPORTER="console", OTEL_METRIC_EXPORT_INTERVAL="600000")
     r = subprocess.run([driver], env=env, capture_output=True, text=True, timeout=60)

@@ -279,7 +279,7 @@ otel__otlp_sender *otel__otlp_sender_new(const otel_options *opts, int signal) {
 int otel__otlp_sender_protocol(const otel__otlp_sender *s) { return ((const otlp_exporter *)s)->cfg.protocol; }
 
 int otel__otlp_sender_send(otel__otlp_sender *s, const uint8_t *body, size_t len,
-                           uint32_t timeout_ms, char *error, size_t cap) {
+                           uint32_t timeout_ms, otel__stats *st, char *error, size_t cap) {
     otlp_exporter *x = (otlp_exporter *)s;
     if (atomic_load(&x->stop)) {
         snprintf(error, cap, "exporter shut down");
@@ -292,7 +292,7 @@ int otel__otlp_sender_send(otel__otlp_sender *s, const uint8_t *body, size_t len
     uint32_t t = x->cfg.timeout_ms;
     if (timeout_ms && (!t || timeout_ms < t)) t = timeout_ms;
     otel__otlp_result res;
-    if (!send_body(x, body, len, 0, otel__deadline_ms(t), NULL, &res)) {
+    if (!send_body(x, body, len, 0, otel__deadline_ms(t), st, &res)) {
         snprintf(error, cap, "out of memory");
         return 0;
     }

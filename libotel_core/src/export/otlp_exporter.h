@@ -21,10 +21,12 @@ typedef struct otel__otlp_sender otel__otlp_sender;
 otel__otlp_sender *otel__otlp_sender_new(const otel_options *opts, int signal);
 /* The protocol (OTEL__OTLP_HTTP_PROTOBUF, _HTTP_JSON, _GRPC). */
 int otel__otlp_sender_protocol(const otel__otlp_sender *s);
-/* Sends one protobuf request; 1 when the receiver took it, else 0 with the
- * reason (no secrets) in error. */
+/* Sends one encoded request; 1 when the receiver took it, else 0 with the
+ * reason (no secrets) in error. Retries and errors are counted in `st`
+ * (may be NULL). */
+struct otel__stats;
 int otel__otlp_sender_send(otel__otlp_sender *s, const uint8_t *body, size_t len,
-                           uint32_t timeout_ms, char *error, size_t cap);
+                           uint32_t timeout_ms, struct otel__stats *st, char *error, size_t cap);
 /* Cuts a send or backoff short for good (shutdown). */
 void otel__otlp_sender_stop(otel__otlp_sender *s);
 void otel__otlp_sender_free(otel__otlp_sender *s);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "common/arena.h"
+#include "common/stats.h"
 #include "otel/metrics.h"
 
 #define OTEL__MAX_READERS 4
@@ -173,6 +174,7 @@ struct otel_meter_provider {
     _Atomic uint64_t dropped;
     int exponential_histograms; /* OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION */
     int exemplar_filter;        /* OTEL_METRICS_EXEMPLAR_FILTER */
+    otel__stats stats;          /* metrics exports */
 };
 
 /* ---- collected data ---- */

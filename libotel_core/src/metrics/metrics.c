@@ -1058,6 +1058,7 @@ OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const ot
     if (!mp) return otel__fail(OTEL_ERR_NO_MEMORY, "meter_provider_new: out of memory");
     atomic_init(&mp->refs, 1);
     pthread_mutex_init(&mp->lock, NULL);
+    otel__stats_init(&mp->stats);
     mp->disabled = otel__opt_bool(opts, "OTEL_SDK_DISABLED", 0);
     mp->start_ns = otel__clock_real_ns();
     static const char *const aggs[] = {"explicit_bucket_histogram",
@@ -1175,6 +1176,7 @@ static void provider_free(otel_meter_provider *mp) {
     }
     for (size_t i = 0; i < mp->n_views; i++) otel_view_free(mp->views[i]);
     otel_resource_release(mp->resource);
+    otel__stats_destroy(&mp->stats);
     pthread_mutex_destroy(&mp->lock);
     free(mp);
 }
@@ -1183,6 +1185,17 @@ OTEL_API void otel_meter_provider_release(otel_meter_provider *mp) {
     if (!mp || atomic_fetch_sub(&mp->refs, 1) != 1) return;
     otel_meter_provider_shutdown(mp, 5000);
     provider_free(mp);
+}
+
+OTEL_API size_t otel_meter_provider_get_stats(const otel_meter_provider *mp, uint64_t *out, size_t n) {
+    if (!mp || !out) return 0;
+    size_t k = n < OTEL_STAT__COUNT ? n : OTEL_STAT__COUNT;
+    for (size_t i = 0; i < k; i++) out[i] = otel__stats_get(&mp->stats, (otel_stat)i);
+    return k;
+}
+
+OTEL_API size_t otel_meter_provider_last_error(const otel_meter_provider *mp, char *buf, size_t cap) {
+    return mp ? otel__stats_last_error(&mp->stats, buf, cap) : 0;
 }
 
 OTEL_API uint64_t otel_meter_provider_dropped(const otel_meter_provider *mp) {

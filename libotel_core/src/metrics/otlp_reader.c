@@ -606,13 +606,18 @@ static otel_status export_once(otel_metric_reader *r, uint32_t timeout_ms) {
         return st;
     }
     char err[256] = "";
-    int ok = otel__otlp_sender_send(p->sender, body, len, timeout_ms, err, sizeof err);
+    otel__stats *stats = &r->provider->stats;
+    otel__stats_add(stats, OTEL_STAT_EXPORT_BATCHES, 1);
+    int ok = otel__otlp_sender_send(p->sender, body, len, timeout_ms, stats, err, sizeof err);
     free(body);
     if (ok) {
         p->exports++;
+        otel__stats_set(stats, OTEL_STAT_LAST_EXPORT_TIME_NS, otel__clock_real_ns());
         return OTEL_OK;
     }
     p->failures++;
+    otel__stats_add(stats, OTEL_STAT_EXPORT_ERRORS, 1);
+    otel__stats_set_error(stats, "metrics: %s", err);
     OTEL_LOG_W("metrics: export failed: %s", err);
     return otel__fail(OTEL_ERR_EXPORT, "metrics: export failed: %s", err);
 }

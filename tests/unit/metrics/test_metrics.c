@@ -416,6 +416,61 @@ START_TEST(test_global_and_disabled_and_null_safety) {
 }
 END_TEST
 
+/* Every synchronous kind x both temporalities x its aggregation: the data
+ * kind and temporality reported, and values over two collections. */
+START_TEST(test_instrument_temporality_aggregation_matrix) {
+    struct row {
+        const char *name;
+        int kind, number, data_kind, delta_temporality;
+        double first, second_delta, second_cum; /* sum/value, or count for histograms */
+    } rows[] = {
+        {"m.counter", OTEL_INSTRUMENT_COUNTER, OTEL_NUMBER_INT64, OTEL_METRIC_SUM, OTEL_TEMPORALITY_DELTA, 3, 3, 6},
+        {"m.updown", OTEL_INSTRUMENT_UP_DOWN_COUNTER, OTEL_NUMBER_DOUBLE, OTEL_METRIC_SUM,
+         OTEL_TEMPORALITY_CUMULATIVE, 3, 6, 6},
+        {"m.hist", OTEL_INSTRUMENT_HISTOGRAM, OTEL_NUMBER_DOUBLE, OTEL_METRIC_HISTOGRAM, OTEL_TEMPORALITY_DELTA, 1, 1, 2},
+        {"m.gauge", OTEL_INSTRUMENT_GAUGE, OTEL_NUMBER_DOUBLE, OTEL_METRIC_GAUGE, OTEL_TEMPORALITY_CUMULATIVE, 3, 3, 3},
+    };
+    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+        otel_instrument *inst;
+        ck_assert_int_eq(otel_meter_create_instrument(&inst, meter, rows[k].kind, rows[k].number, rows[k].name,
+                                                      NULL, NULL), OTEL_OK);
+        otel_instrument_record_f64(inst, 3, NULL, 0);
+    }
+    for (int round = 0; round < 2; round++) {
+        if (round == 1)
+            for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+                otel_instrument *inst;
+                otel_meter_create_instrument(&inst, meter, rows[k].kind, rows[k].number, rows[k].name, NULL, NULL);
+                otel_instrument_record_f64(inst, 3, NULL, 0);
+            }
+        for (int delta = 0; delta < 2; delta++) {
+            otel_metrics_data *d = collect(delta ? del : cum);
+            for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+                long i = find(d, rows[k].name);
+                ck_assert_msg(i >= 0, "%s missing", rows[k].name);
+                int kind, temp;
+                otel_metrics_data_metric(d, (size_t)i, NULL, NULL, NULL, &kind, &temp, NULL, NULL, NULL);
+                ck_assert_int_eq(kind, rows[k].data_kind);
+                ck_assert_int_eq(temp, delta ? rows[k].delta_temporality
+                                             : (rows[k].data_kind == OTEL_METRIC_GAUGE ? OTEL_TEMPORALITY_CUMULATIVE
+                                                                                       : OTEL_TEMPORALITY_CUMULATIVE));
+                int is_int;
+                int64_t iv;
+                double dv, sum;
+                uint64_t count;
+                otel_metrics_data_point(d, (size_t)i, 0, NULL, NULL, &is_int, &iv, &dv, &count, &sum, NULL, NULL);
+                double got = kind == OTEL_METRIC_HISTOGRAM ? (double)count : is_int ? (double)iv : dv;
+                double want = round == 0 ? rows[k].first
+                              : (delta ? rows[k].second_delta : rows[k].second_cum);
+                ck_assert_msg(got == want, "%s round %d %s: %g, want %g", rows[k].name, round,
+                              delta ? "delta" : "cumulative", got, want);
+            }
+            otel_metrics_data_release(d);
+        }
+    }
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("metrics");
     TCase *tc = tcase_create("metrics");
@@ -430,6 +485,7 @@ int main(void) {
     tcase_add_test(tc, test_threads_conserve_sums_and_bound_instruments);
     tcase_add_test(tc, test_protobuf_encoding_decodes_field_by_field);
     tcase_add_test(tc, test_global_and_disabled_and_null_safety);
+    tcase_add_test(tc, test_instrument_temporality_aggregation_matrix);
     suite_add_tcase(s, tc);
     SRunner *r = srunner_create(s);
     srunner_run_all(r, CK_NORMAL);
