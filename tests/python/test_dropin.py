@@ -87,3 +87,28 @@ def test_wsgi_instrumentation_on_a_real_server(provider):
     assert server_span["trace_id"] == spans["call"]["trace_id"]
     assert spans["handler-work"]["parent_span_id"] == server_span["span_id"]
     assert server_span["attributes"].get("http.request.method", server_span["attributes"].get("http.method")) == "GET"
+
+
+def test_core_propagator_as_textmap_propagator(provider):
+    from opentelemetry import baggage
+    from opentelemetry.propagators.textmap import TextMapPropagator
+    from otel_core.propagators import CorePropagator
+
+    prop = CorePropagator()
+    assert isinstance(prop, TextMapPropagator)
+    assert {"traceparent", "tracestate", "baggage"} <= prop.fields
+    tracer = trace.get_tracer("app", tracer_provider=provider)
+    with tracer.start_as_current_span("client") as client:
+        ctx = baggage.set_baggage("tenant", "acme corp")
+        carrier = {}
+        prop.inject(carrier, context=ctx)
+    assert carrier["traceparent"].startswith("00-%032x-%016x-" % (client.trace_id, client.span_id))
+    assert carrier["baggage"] == "tenant=acme%20corp"
+    # extract into an opentelemetry Context, then continue the trace through the API
+    ctx = prop.extract({"TraceParent": carrier["traceparent"], "baggage": carrier["baggage"]})
+    assert baggage.get_baggage("tenant", ctx) == "acme corp"
+    with tracer.start_as_current_span("server", context=ctx):
+        pass
+    spans = {s["name"]: s for s in provider.finished_spans()}
+    assert spans["server"]["parent_span_id"] == spans["client"]["span_id"]
+    assert prop.extract({"traceparent": "garbage"}) is not None  # an empty context, no error
