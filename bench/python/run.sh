@@ -10,5 +10,5 @@ venv=${OTEL_VENV:-$root/.venv}
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install -q cffi opentelemetry-api opentelemetry-sdk \
     opentelemetry-exporter-otlp-proto-http >&2
-OTEL_CORE_LIBDIR=$build "$venv/bin/python" -m pip install -q --force-reinstall --no-deps "$root" >&2
+OTEL_CORE_LIBDIR=$build OTEL_PY_BUILD_BASE=$build/python "$venv/bin/python" -m pip install -q --force-reinstall --no-deps "$root" >&2
 "$venv/bin/python" "$root/bench/python/bench.py" 2>/dev/null

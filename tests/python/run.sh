@@ -14,7 +14,7 @@ if ! "$py" -m pip install -q pytest cffi 'opentelemetry-api>=1.20' 'opentelemetr
         opentelemetry-instrumentation-wsgi opentelemetry-exporter-otlp-proto-http; then
     echo "python: pip install of the test dependencies failed"; echo "0 passed, 1 failed"; exit 1
 fi
-if ! OTEL_CORE_LIBDIR=$build "$py" -m pip install -q --force-reinstall --no-deps "$root"; then
+if ! OTEL_CORE_LIBDIR=$build OTEL_PY_BUILD_BASE=$build/python "$py" -m pip install -q --force-reinstall --no-deps "$root"; then
     echo "python: building the otel_core package failed"; echo "0 passed, 1 failed"; exit 1
 fi
 log=$(mktemp)

@@ -26,9 +26,12 @@ their own. The span current in Python is also attached in C around a
 import contextlib
 import contextvars
 import functools
+import inspect
 import os
 import threading
 import traceback
+
+from asyncio.events import _get_running_loop
 
 from ._native import ffi, lib
 
@@ -45,10 +48,24 @@ except ImportError:  # pragma: no cover - exercised when the API is absent
     _HAVE_API = False
     _ApiTracerProvider = _ApiTracer = _ApiSpan = object
 
+# The API's current context is one ContextVar holding a dict; reading it
+# directly saves two function calls per span start. Any other runtime
+# context (OTEL_PYTHON_CONTEXT) goes through the public functions.
+_api_cv = _SPAN_KEY = None
+if _HAVE_API:
+    try:
+        from opentelemetry.context.contextvars_context import ContextVarsRuntimeContext
+        from opentelemetry.trace.propagation import _SPAN_KEY
+        if type(_otel_context._RUNTIME_CONTEXT) is ContextVarsRuntimeContext:
+            _api_cv = _otel_context._RUNTIME_CONTEXT._current_context
+    except (ImportError, AttributeError):  # pragma: no cover - a different API layout
+        _api_cv = None
+
 __all__ = ["configure", "get_tracer", "TracerProvider", "Tracer", "Span", "inject",
-           "extract", "get_current_span", "c_current_span", "use_span", "stats", "force_flush",
+           "extract", "get_current_span", "c_current_span", "c_attached", "use_span", "stats", "force_flush",
            "shutdown", "OtelError", "MeterProvider", "get_meter"]
 
+_ROOT = lib.otel_context_root()
 KINDS = {"internal": 1, "server": 2, "client": 3, "producer": 4, "consumer": 5}
 _STATUS = {"unset": 0, "ok": 1, "error": 2}
 
@@ -57,9 +74,28 @@ class OtelError(RuntimeError):
     """A libotel_core call failed; the message is the library's."""
 
 
+class OtelValueError(OtelError, ValueError):
+    """The library rejected an argument (invalid, unparsable, over a limit)."""
+
+
+_BAD_ARGUMENT = (1, 6, 9)  # OTEL_ERR_INVALID_ARGUMENT, _PARSE, _LIMIT
+
+
 def _check(status, what):
     if status != 0:
-        raise OtelError("%s: %s" % (what, ffi.string(lib.otel_last_error()).decode()))
+        cls = OtelValueError if status in _BAD_ARGUMENT else OtelError
+        raise cls("%s: %s" % (what, ffi.string(lib.otel_last_error()).decode()))
+
+
+def _ns(t, what="timestamp"):
+    """A timestamp in ns since the epoch as uint64 (0: now)."""
+    if t is None:
+        return 0
+    if isinstance(t, bool) or not isinstance(t, (int, float)):
+        raise TypeError("%s must be int or float nanoseconds, not %s" % (what, type(t).__name__))
+    if not 0 <= t < (1 << 64):
+        raise ValueError("%s %r is out of range (ns since the epoch)" % (what, t))
+    return int(t)
 
 
 def _b(s, what="value"):
@@ -74,6 +110,7 @@ def _b(s, what="value"):
 
 _ATTR_CACHE = {}
 _ATTR_CACHE_MAX = 4096
+_NO_ATTRS = (ffi.NULL, 0, None)
 
 
 def _attrs(attributes):
@@ -81,9 +118,11 @@ def _attrs(attributes):
     Sets of hashable values are converted once and reused: metric hot paths
     pass the same few sets over and over."""
     if not attributes:
-        return ffi.NULL, 0, None
+        return _NO_ATTRS
     try:
-        key = tuple(attributes.items())
+        # the value types are part of the key: 1, 1.0 and True are equal
+        # (and hash alike) in Python but are three attribute types
+        key = (*attributes.items(), *map(type, attributes.values()))
         hit = _ATTR_CACHE.get(key)
         if hit is not None:
             return hit
@@ -187,12 +226,45 @@ def _parent_span(parent):
     if _HAVE_API and isinstance(span, _ApiSpan):
         sc = span.get_span_context()
         return _Remote.of(sc) if sc.is_valid else None
-    raise TypeError("parent must be a Span or a Context, not %s" % type(parent).__name__)
+    raise TypeError("context must be a Span or a Context, not %s" % type(parent).__name__)
 
 
 def _c_parent(span):
     """The otel_context* of a parent Span (owned by it: keep it alive)."""
     return span._context() if span is not None else lib.otel_context_root()
+
+
+class _CAttach:
+    """Makes a span current in C on this thread for a synchronous block, so
+    C code called from Python makes children of it. Not used while an
+    asyncio loop runs on the thread: tasks interleave their blocks, which
+    would detach C contexts out of order; there C code takes the parent
+    explicitly (Span.c_context) or inside ``with otel_core.c_attached():``."""
+    __slots__ = ("token",)
+
+    def __init__(self, span):
+        self.token = 0
+        if isinstance(span, Span) and _get_running_loop() is None:
+            self.token = lib.otel_context_attach(span._context())
+
+    def close(self):
+        if self.token:
+            lib.otel_context_detach(self.token)
+            self.token = 0
+
+
+@contextlib.contextmanager
+def c_attached(context=None):
+    """Makes the current span (or the one in `context`) current in C on this
+    thread for the block, also inside asyncio tasks (keep the block free of
+    ``await``): C code called inside starts children of it."""
+    span = _parent_span(context)
+    token = lib.otel_context_attach(_c_parent(span))
+    try:
+        yield span
+    finally:
+        if token:
+            lib.otel_context_detach(token)
 
 
 @contextlib.contextmanager
@@ -202,7 +274,7 @@ def use_span(span, end_on_exit=False, record_exception=True, set_status_on_excep
         token = _otel_context.attach(_otel_trace.set_span_in_context(span))
     else:
         token = _current.set(span)
-    ctoken = lib.otel_context_attach(span._context()) if isinstance(span, Span) else 0
+    cattach = _CAttach(span)
     try:
         yield span
     except BaseException as exc:
@@ -213,8 +285,7 @@ def use_span(span, end_on_exit=False, record_exception=True, set_status_on_excep
                 span.set_status("error", "%s: %s" % (type(exc).__name__, exc))
         raise
     finally:
-        if ctoken:
-            lib.otel_context_detach(ctoken)
+        cattach.close()
         if _HAVE_API:
             _otel_context.detach(token)
         else:
@@ -253,6 +324,12 @@ class Span(_ApiSpan):
             self._ctx = lib.otel_context_with_span(lib.otel_context_root(), self._h)
         return self._ctx
 
+    @property
+    def c_context(self):
+        """An ``otel_context *`` (cffi cdata) holding this span, to pass as an
+        explicit parent to C code; valid while this Span object lives."""
+        return self._context()
+
     # -- writing
     def set_attribute(self, key, value):
         kb = key.encode() if type(key) is str else _b(key, "attribute key")
@@ -283,7 +360,7 @@ class Span(_ApiSpan):
     def add_event(self, name, attributes=None, timestamp=None):
         nb = _b(name, "event name")
         arr, n, _keep = _attrs(attributes)
-        lib.otel_span_add_event_n(self._h, nb, len(nb), arr, n, int(timestamp or 0))
+        lib.otel_span_add_event_n(self._h, nb, len(nb), arr, n, _ns(timestamp))
         return self
 
     def add_link(self, context, attributes=None):
@@ -301,7 +378,7 @@ class Span(_ApiSpan):
                                                    exception.__traceback__)))
         arr, n, _keep = _attrs(attributes)
         lib.otel_span_record_exception_n(self._h, t, len(t), m, len(m), st, len(st), arr, n,
-                                         int(timestamp or 0))
+                                         _ns(timestamp))
         return self
 
     def set_status(self, status, description=None):
@@ -326,7 +403,7 @@ class Span(_ApiSpan):
 
     def end(self, end_time=None):
         # end consumes a reference; this object keeps its own until collected
-        lib.otel_span_end_at(lib.otel_span_retain(self._h), int(end_time or 0))
+        lib.otel_py_span_end(self._h, 0 if end_time is None else _ns(end_time, "end_time"))
 
     # -- reading
     def is_recording(self):
@@ -395,25 +472,25 @@ class Tracer(_ApiTracer):
 
     def start_span(self, name, context=None, kind=None, attributes=None, links=None,
                    start_time=None, record_exception=True, set_status_on_exception=True):
-        nb = name.encode() if type(name) is str else _b(name, "span name")
-        parent_span = _parent_span(context)
-        parent = _c_parent(parent_span)
+        nb = _NAMES.get(name)
+        if nb is None:
+            nb = _name_bytes(name)
+        # the parent: the current span read straight from the API's
+        # ContextVar when possible (the hot path), else the general lookup
+        if context is None and _api_cv is not None:
+            span = _api_cv.get().get(_SPAN_KEY)
+            if span is not None and span.__class__ is not Span:
+                span = _parent_span(span)
+        else:
+            span = _parent_span(context)
+        parent = _ROOT if span is None else (span._ctx or span._context())
         k = 1 if kind is None else _kind(kind)
         arr, n, _keep = _attrs(attributes)  # cached per attribute set
-        cl, nl = ffi.NULL, 0
+        cl, nl, _keep_links = ffi.NULL, 0, None
         if links:
-            keep_links = []
-            cl = ffi.new("otel_link[]", len(links))
-            for i, link in enumerate(links):
-                target, lattrs = (link.context, link.attributes) if _HAVE_API and isinstance(
-                    link, _otel_trace.Link) else (link, None)
-                t = target if isinstance(target, Span) else _Remote.of(target)
-                la, ln, lkeep = _attrs(lattrs)
-                keep_links.append((t, la, lkeep))
-                cl[i].span, cl[i].attrs, cl[i].n_attrs = t._h, la, ln
-            nl = len(links)
+            cl, nl, _keep_links = _links(links)
         h = lib.otel_tracer_start_span_n(self._t, nb, len(nb), k, parent, arr, n, cl, nl,
-                                         int(start_time or 0))
+                                         0 if start_time is None else _ns(start_time, "start_time"))
         return Span(h, k)
 
     def start_as_current_span(self, name, context=None, kind=None, attributes=None, links=None,
@@ -442,6 +519,42 @@ class _AsCurrent(contextlib.ContextDecorator):
 
     def _recreate_cm(self):  # a fresh one per decorated call
         return _AsCurrent(self._tracer, self._name, *self._args)
+
+    def __call__(self, func):
+        if inspect.iscoroutinefunction(func):  # the span covers the awaited body
+            @functools.wraps(func)
+            async def inner(*args, **kwargs):
+                with self._recreate_cm():
+                    return await func(*args, **kwargs)
+            return inner
+        return super().__call__(func)
+
+
+def _links(links):
+    """(otel_link[] cdata, count, keep-alive) for a sequence of links: API
+    Links, SpanContexts or Spans."""
+    if not isinstance(links, (list, tuple)):
+        links = list(links)
+    keep = []
+    cl = ffi.new("otel_link[]", len(links))
+    for i, link in enumerate(links):
+        target, lattrs = (link.context, link.attributes) if _HAVE_API and isinstance(
+            link, _otel_trace.Link) else (link, None)
+        t = target if isinstance(target, Span) else _Remote.of(target)
+        la, ln, lkeep = _attrs(lattrs)
+        keep.append((t, la, lkeep))
+        cl[i].span, cl[i].attrs, cl[i].n_attrs = t._h, la, ln
+    return cl, len(links), (cl, keep)
+
+
+_NAMES = {}  # span name -> UTF-8 bytes (names repeat: encode each once)
+
+
+def _name_bytes(name):
+    nb = _b(name, "span name")
+    if isinstance(name, str) and len(_NAMES) < 4096:
+        _NAMES[name] = nb
+    return nb
 
 
 def _kind(kind):
@@ -687,26 +800,11 @@ def shutdown(timeout_millis=30000):
 # ---- propagation ------------------------------------------------------------------
 
 def inject(carrier=None, context=None):
-    """Writes the current span (or the one in `context`) and baggage into
-    `carrier`, a dict (a new one when None), with the propagators
-    OTEL_PROPAGATORS names. Returns the carrier."""
-    if carrier is None:
-        carrier = {}
-    h = ffi.new("otel_headers **")
-    _check(lib.otel_headers_new(h), "headers_new")
-    p = lib.otel_propagator_get_global()
-    try:
-        span = _parent_span(context)
-        lib.otel_propagator_inject_headers(p, _c_parent(span), h[0])
-        name, value = ffi.new("char **"), ffi.new("char **")
-        nl, vl = ffi.new("size_t *"), ffi.new("size_t *")
-        for i in range(lib.otel_headers_count(h[0])):
-            lib.otel_headers_at(h[0], i, name, nl, value, vl)
-            carrier[ffi.unpack(name[0], nl[0]).decode()] = ffi.unpack(value[0], vl[0]).decode()
-    finally:
-        lib.otel_propagator_release(p)
-        lib.otel_headers_free(h[0])
-    return carrier
+    """Writes the current span (or the one in `context`, a Span or an
+    opentelemetry Context) and the baggage into `carrier`, a dict (a new one
+    when None), with the propagators OTEL_PROPAGATORS names (or the ones
+    ``propagators.set_global`` set). Returns the carrier."""
+    return _propagators.CorePropagator().inject({} if carrier is None else carrier, context)
 
 
 def extract(carrier):
@@ -748,3 +846,4 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 from .metrics import MeterProvider, get_meter  # noqa: E402  (needs the helpers above)
+from . import propagators as _propagators  # noqa: E402

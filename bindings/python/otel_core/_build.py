@@ -114,6 +114,16 @@ size_t otel_headers_count(const otel_headers *h);
 otel_status otel_headers_at(const otel_headers *h, size_t index, const char **name,
                             size_t *name_len, const char **value, size_t *value_len);
 otel_propagator *otel_propagator_get_global(void);
+void otel_propagator_set_global(otel_propagator *p);
+otel_propagator *otel_propagator_retain(otel_propagator *p);
+otel_propagator *otel_propagator_tracecontext(void);
+otel_propagator *otel_propagator_baggage(void);
+otel_propagator *otel_propagator_b3(void);
+otel_propagator *otel_propagator_b3multi(void);
+otel_propagator *otel_propagator_noop(void);
+otel_status otel_propagator_composite_new(otel_propagator **out, otel_propagator *const *list,
+                                          size_t n);
+otel_status otel_propagator_from_env(otel_propagator **out, const otel_options *opts);
 void otel_propagator_release(otel_propagator *p);
 size_t otel_propagator_field_count(const otel_propagator *p);
 const char *otel_propagator_field(const otel_propagator *p, size_t index);
@@ -189,6 +199,19 @@ int otel_span_data_parent_span_id(const otel_span_data *d, uint8_t *out);
 int otel_span_data_kind(const otel_span_data *d);
 size_t otel_span_data_attribute_count(const otel_span_data *d);
 otel_status otel_span_data_attribute(const otel_span_data *d, size_t i, otel_attr *out);
+
+/* glue compiled into the extension (below): one crossing instead of two */
+void otel_py_span_end(otel_span *span, uint64_t end_ns);
+"""
+
+# Binding glue only; the core itself is the shared library.
+GLUE = r"""
+#include <otel/otel.h>
+/* Ends the span but keeps the caller's reference (the Python Span object
+ * owns one until it is collected, so it stays readable after its end). */
+static void otel_py_span_end(otel_span *span, uint64_t end_ns) {
+    otel_span_end_at(otel_span_retain(span), end_ns);
+}
 """
 
 
@@ -218,7 +241,7 @@ ffibuilder = FFI()
 ffibuilder.cdef(CDEF)
 ffibuilder.set_source(
     "otel_core._native",
-    "#include <otel/otel.h>",
+    GLUE,
     include_dirs=[str(_includedir(libdir))],
     library_dirs=[str(libdir)],
     libraries=["otel_core"],
