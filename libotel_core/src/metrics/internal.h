@@ -67,6 +67,8 @@ typedef struct otel__series {
     _Atomic uint64_t count;
     _Atomic uint64_t sum;  /* bits */
     _Atomic uint64_t min, max; /* bits */
+    /* min and max since each delta reader's last collection (its slot) */
+    _Atomic uint64_t period_min[OTEL__MAX_READERS], period_max[OTEL__MAX_READERS];
     _Atomic uint64_t *buckets; /* n_bounds + 1 */
     otel__exph *exph;          /* exponential histograms, under exph_lock */
     atomic_flag exph_lock;     /* also guards exemplars */
@@ -174,6 +176,7 @@ struct otel_meter_provider {
     _Atomic uint64_t dropped;
     int exponential_histograms; /* OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION */
     int exemplar_filter;        /* OTEL_METRICS_EXEMPLAR_FILTER */
+    _Atomic uint32_t delta_readers; /* bit i: reader slot i reports histograms as deltas */
     otel__stats stats;          /* metrics exports */
 };
 

@@ -114,16 +114,25 @@ static inline int bytes_eq(const void *a, const void *b, size_t n) {
     return tail_word(x, n) == tail_word(y, n);
 }
 
+/* A summary of a short string in O(1): its length and its first and last
+ * words. Hashing only has to spread series over the chains; equality is
+ * checked in full, so strings sharing ends only make a chain longer. */
+static inline uint64_t summary(const void *p, size_t n) {
+    const uint8_t *s = p;
+    uint64_t head = n >= 8 ? load8(s) : tail_word(s, n);
+    return (head * 0x9E3779B97F4A7C15ull) ^ (tail_word(s, n) + n * 0xbf58476d1ce4e5b9ull);
+}
+
 static inline uint64_t hash_value(const otel_attr *a) {
     switch (a->type) {
-    case OTEL_VALUE_STRING: return hash_short(a->ptr, a->len, 1);
+    case OTEL_VALUE_STRING: return summary(a->ptr, a->len) + 1;
     case OTEL_VALUE_BOOL: return 2 + (uint64_t)(a->bool_value != 0);
     case OTEL_VALUE_INT64: return (uint64_t)a->int_value * 0x9E3779B97F4A7C15ull + 3;
     case OTEL_VALUE_DOUBLE: return dbits(a->double_value) * 0x9E3779B97F4A7C15ull + 4;
     case OTEL_VALUE_STRING_ARRAY: {
         uint64_t h = 5;
         const otel_str *s = a->ptr;
-        for (size_t i = 0; i < a->len; i++) h = mix(h + hash_short(s[i].ptr, s[i].len, 5));
+        for (size_t i = 0; i < a->len; i++) h = mix(h + summary(s[i].ptr, s[i].len));
         return h;
     }
     default: /* numeric arrays: their bytes */
@@ -138,7 +147,7 @@ static inline uint64_t hash_attrs(const otel_attr *attrs, size_t n, size_t *n_ok
     size_t ok = 0;
     for (size_t i = 0; i < n; i++) {
         if (!attr_ok(&attrs[i])) continue;
-        h += mix(hash_short(attrs[i].key, attrs[i].key_len, 0) ^ hash_value(&attrs[i]));
+        h += mix(summary(attrs[i].key, attrs[i].key_len) ^ (hash_value(&attrs[i]) * 0xc2b2ae3d27d4eb4full));
         ok++;
     }
     *n_ok = ok;
@@ -213,6 +222,10 @@ static otel__series *series_new(const otel_instrument *inst, const otel_attr *at
     s->start_ns = otel__clock_real_ns();
     atomic_init(&s->min, dbits(INFINITY));
     atomic_init(&s->max, dbits(-INFINITY));
+    for (int r = 0; r < OTEL__MAX_READERS; r++) {
+        atomic_init(&s->period_min[r], dbits(INFINITY));
+        atomic_init(&s->period_max[r], dbits(-INFINITY));
+    }
     atomic_flag_clear(&s->exph_lock);
     if (inst->agg == OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM) {
         s->exph = calloc(1, sizeof *s->exph);
@@ -325,6 +338,14 @@ static inline void apply(otel_instrument *inst, otel__series *s, int64_t iv, dou
         atomic_add_double(&s->sum, v);
         atomic_min_double(&s->min, v);
         atomic_max_double(&s->max, v);
+        /* delta readers report the period's own min and max */
+        for (uint32_t m = atomic_load_explicit(&inst->meter->provider->delta_readers,
+                                               memory_order_relaxed);
+             m; m &= m - 1) {
+            int r = __builtin_ctz(m);
+            atomic_min_double(&s->period_min[r], v);
+            atomic_max_double(&s->period_max[r], v);
+        }
         atomic_fetch_add_explicit(&s->count, 1, memory_order_release);
         return;
     }
@@ -1104,6 +1125,8 @@ OTEL_API otel_status otel_meter_provider_add_reader(otel_meter_provider *mp, ote
     if (st == OTEL_OK) {
         r->provider = mp;
         r->index = (int)mp->n_readers;
+        if (r->temporality_pref != OTEL_TEMPORALITY_CUMULATIVE)
+            atomic_fetch_or(&mp->delta_readers, 1u << r->index);
         mp->readers[mp->n_readers++] = otel_metric_reader_retain(r);
     }
     pthread_mutex_unlock(&mp->lock);
@@ -1250,6 +1273,18 @@ static void run_callbacks(otel_meter_provider *mp, uint32_t epoch) {
     }
 }
 
+/* A delta point's min and max: those of its period, which start over. */
+static void period_min_max(otel__series *s, int ri, otel__point *p) {
+    double mn = bitsd(atomic_exchange(&s->period_min[ri], dbits(INFINITY)));
+    double mx = bitsd(atomic_exchange(&s->period_max[ri], dbits(-INFINITY)));
+    /* empty only if a measurement counted here updated them before the last
+     * collection (a race): the cumulative bounds, already in p, still hold */
+    if (mn <= mx) {
+        p->min = mn;
+        p->max = mx;
+    }
+}
+
 /* One point of series `s` for reader slot `ri`; 0 when nothing to report. */
 static int make_point(otel_instrument *inst, otel__series *s, int ri, int temporality,
                       uint64_t now, uint32_t epoch, otel__point *p, otel__arena *a) {
@@ -1294,6 +1329,7 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
                 if (j >= 0 && (uint32_t)j < snap->n) snap->counts[j] -= last.counts[k];
             }
             snap->zero_count -= last.zero_count;
+            period_min_max(s, ri, p);
             p->count = count - prev->count;
             p->sum = sum - prev->sum;
             prev->count = count;
@@ -1319,12 +1355,11 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
                 p->buckets[b] = c - prev->buckets[b];
                 prev->buckets[b] = c;
             }
+            period_min_max(s, ri, p);
             p->count = count - prev->count;
             p->sum = sum - prev->sum;
             prev->count = count;
             prev->sum = sum;
-            /* min and max of the period are not kept apart from the totals:
-             * report the cumulative ones (a bound, not the period's own) */
         } else {
             p->count = count;
             p->sum = sum;
