@@ -137,3 +137,70 @@ def test_stats(provider):
     st = provider.stats()
     assert st["spans_started"] == 3 and st["spans_ended"] == 3 and st["spans_exported"] == 3
     assert "last_error" in st
+
+
+def test_async_decorator_covers_the_awaited_body(provider):
+    t = provider.get_tracer("test")
+
+    @t.start_as_current_span("handler")
+    async def handler(x):
+        await asyncio.sleep(0.01)
+        with t.start_as_current_span("inner"):
+            await asyncio.sleep(0)
+        return x + 1
+
+    async def main():
+        return await asyncio.gather(handler(1), handler(2))
+
+    assert asyncio.run(main()) == [2, 3]
+    spans = provider.finished_spans()
+    handlers = {s["span_id"] for s in spans if s["name"] == "handler"}
+    inners = [s for s in spans if s["name"] == "inner"]
+    assert len(handlers) == 2 and len(inners) == 2
+    # each inner ended before its handler and is the child of its own one
+    assert {s["parent_span_id"] for s in inners} == handlers
+
+
+def test_equal_values_of_different_types_keep_their_types(provider):
+    t = provider.get_tracer("test")
+    for value in (1, True, 1.0, "1"):
+        t.start_span("s", attributes={"v": value}).end()
+    got = [s["attributes"]["v"] for s in provider.finished_spans()]
+    assert [type(v) for v in got] == [int, bool, float, str]
+
+
+def test_more_bad_arguments(provider):
+    t = provider.get_tracer("test")
+    s = t.start_span("x")
+    with pytest.raises(ValueError, match="out of range"):
+        s.add_event("e", timestamp=-1)
+    with pytest.raises(TypeError, match="timestamp"):
+        s.add_event("e", timestamp="now")
+    with pytest.raises(ValueError, match="end_time"):
+        s.end(end_time=1 << 70)
+    with pytest.raises(TypeError, match="start_time"):
+        t.start_span("y", start_time=[])
+    with pytest.raises(TypeError, match="mapping"):
+        s.set_attributes(["k", "v"])
+    with pytest.raises(TypeError, match="context"):
+        t.start_span("y", context=42)
+    with pytest.raises(TypeError):
+        t.start_span("y", links=[42])
+    with pytest.raises(TypeError, match="event name"):
+        s.add_event(None)
+    with pytest.raises(TypeError):
+        otel_core.TracerProvider(no_such_option="x")
+    with pytest.raises(ValueError):
+        otel_core.configure(exporter=42)
+    s.end()
+    assert provider.stats()["spans_ended"] == 1
+
+
+def test_explicit_times_and_links(provider):
+    t = provider.get_tracer("test")
+    first = t.start_span("first")
+    first.end()
+    s = t.start_span("second", start_time=1_000_000_000, links=[first])
+    s.add_link(first, {"why": "retry"})
+    s.end(end_time=2_000_000_000)
+    assert [x["name"] for x in provider.finished_spans()] == ["first", "second"]

@@ -5,6 +5,8 @@ import threading
 import urllib.request
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
+import pytest
+
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.instrumentation.wsgi import OpenTelemetryMiddleware
@@ -112,3 +114,72 @@ def test_core_propagator_as_textmap_propagator(provider):
     spans = {s["name"]: s for s in provider.finished_spans()}
     assert spans["server"]["parent_span_id"] == spans["client"]["span_id"]
     assert prop.extract({"traceparent": "garbage"}) is not None  # an empty context, no error
+
+
+def test_propagator_classes_round_trip(provider):
+    from opentelemetry import baggage
+    from opentelemetry.propagators.composite import CompositePropagator as ApiComposite
+    from otel_core import propagators as p
+
+    tracer = trace.get_tracer("app", tracer_provider=provider)
+    b3 = p.B3SingleFormat()
+    composite = p.CompositePropagator([p.TraceContextTextMapPropagator(), p.W3CBaggagePropagator(),
+                                       p.B3MultiFormat()])
+    assert {"traceparent", "baggage", "x-b3-traceid"} <= composite.fields
+    with tracer.start_as_current_span("client") as client:
+        ctx = baggage.set_baggage("user", "u-1")
+        single, multi = b3.inject({}), composite.inject({}, context=ctx)
+    ids = "%032x-%016x" % (client.trace_id, client.span_id)
+    assert single["b3"].startswith(ids)
+    assert multi["x-b3-traceid"] == "%032x" % client.trace_id and multi["baggage"] == "user=u-1"
+    for carrier, prop in ((single, b3), (multi, composite), ({"X-B3-TraceId": multi["x-b3-traceid"],
+                          "X-B3-SpanId": multi["x-b3-spanid"], "X-B3-Sampled": "1"}, b3)):
+        ctx = prop.extract(carrier)
+        remote = trace.get_current_span(ctx).get_span_context()
+        assert remote.is_remote and remote.trace_id == client.trace_id
+        assert remote.span_id == client.span_id
+    assert baggage.get_baggage("user", composite.extract(multi)) == "u-1"
+    # a pure-Python composite takes them as any TextMapPropagator
+    carrier = {}
+    with tracer.start_as_current_span("x"):
+        ApiComposite([b3, p.W3CBaggagePropagator()]).inject(carrier, context=ctx)
+    assert "b3" in carrier
+    with pytest.raises(TypeError):
+        p.CompositePropagator([object()])
+    with pytest.raises(TypeError):
+        b3.extract(42)
+
+
+def test_wsgi_instrumentation_extracts_with_the_c_propagators(provider):
+    from opentelemetry import propagate
+    from otel_core import propagators as p
+
+    before_api, before = propagate.get_global_textmap(), p.get_global()
+    p.set_global(p.from_env(propagators="b3multi"))
+    try:
+        seen = {}
+
+        def app(environ, start_response):
+            seen["span"] = trace.get_current_span()
+            start_response("200 OK", [])
+            return [b"ok"]
+
+        mw = OpenTelemetryMiddleware(app, tracer_provider=provider)
+        server = make_server("127.0.0.1", 0, mw, handler_class=_Quiet)
+        th = threading.Thread(target=server.handle_request)
+        th.start()
+        with provider.get_tracer("client").start_as_current_span("call", kind="client") as call:
+            headers = otel_core.inject()
+        assert set(headers) == {"x-b3-traceid", "x-b3-spanid", "x-b3-sampled"}
+        req = urllib.request.Request("http://127.0.0.1:%d/" % server.server_port, headers=headers)
+        assert urllib.request.urlopen(req, timeout=10).read() == b"ok"
+        th.join(10)
+        server.server_close()
+    finally:
+        p.set_global(before)
+        propagate.set_global_textmap(before_api)
+    server_span = seen["span"]
+    assert isinstance(server_span, otel_core.Span)
+    spans = {s["span_id"]: s for s in provider.finished_spans()}
+    got = spans["%016x" % server_span.span_id]
+    assert got["parent_span_id"] == "%016x" % call.span_id

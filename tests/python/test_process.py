@@ -1,6 +1,7 @@
 """One process, one pipeline: C spans made from Python land in the same
 trace and batch; fork keeps working in children; export to the real
 OpenTelemetry Collector."""
+import asyncio
 import json
 import os
 import pathlib
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 
 import pytest
 from cffi import FFI
@@ -21,13 +23,14 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 def _c_helper(tmp_path):
     """A tiny C library, called through cffi, that starts a child span of
-    the span current in C (what Python made current)."""
+    `parent` (an otel_context *), or of the span current in C (what Python
+    made current) when NULL."""
     src = tmp_path / "helper.c"
     src.write_text('#include <otel/otel.h>\n'
-                   'void helper_work(void) {\n'
+                   'void helper_work(otel_context *parent, const char *name) {\n'
                    '  otel_tracer_provider *tp = otel_tracer_provider_global(); /* borrowed */\n'
                    '  otel_tracer *t = otel_tracer_provider_get_tracer(tp, "c-helper", NULL, NULL);\n'
-                   '  otel_span *s = otel_tracer_start_span(t, "c-child", OTEL_SPAN_KIND_INTERNAL, NULL);\n'
+                   '  otel_span *s = otel_tracer_start_span(t, name, OTEL_SPAN_KIND_INTERNAL, parent);\n'
                    '  otel_span_set_attribute_str(s, "lang", "c");\n'
                    '  otel_span_end(s);\n'
                    '}\n')
@@ -36,20 +39,68 @@ def _c_helper(tmp_path):
     subprocess.run(["cc", "-shared", "-fPIC", "-I", str(ROOT / "include"), str(src), "-o", str(so),
                     "-L", str(lib_dir), "-lotel_core", "-Wl,-rpath," + str(lib_dir)], check=True)
     ffi = FFI()
-    ffi.cdef("void helper_work(void);")
-    return ffi.dlopen(str(so))
+    ffi.cdef("void helper_work(void *parent, const char *name);")  # any FFI's pointer
+    return types.SimpleNamespace(ffi=ffi, helper_work=ffi.dlopen(str(so)).helper_work)
+
+
+def _exported(path):
+    """The spans of an OTLP/JSON lines file, one list per export request."""
+    batches = []
+    for line in path.read_text().splitlines():
+        batch = []
+        for rs in json.loads(line)["resourceSpans"]:
+            for ss in rs["scopeSpans"]:
+                batch += [dict(s, scope=ss["scope"]["name"]) for s in ss["spans"]]
+        batches.append(batch)
+    return batches
 
 
 def test_c_and_python_spans_share_trace_and_pipeline(tmp_path):
     helper = _c_helper(tmp_path)
-    tp = otel_core.configure(exporter="memory", traces_sampler="always_on")
+    out = tmp_path / "spans.jsonl"
+    # one batch processor with a long delay: the flush sends one request
+    tp = otel_core.configure(exporter="file:%s" % out, traces_sampler="always_on",
+                             bsp_schedule_delay=60000)
     t = otel_core.get_tracer("py")
     with t.start_as_current_span("py-root") as root:
-        helper.helper_work()
+        helper.helper_work(helper.ffi.NULL, b"c-child")          # the current span in C
+        with t.start_as_current_span("py-child") as child:
+            helper.helper_work(child.c_context, b"c-grandchild")  # an explicit parent
+    assert tp.force_flush(5000)
+    batches = _exported(out)
+    assert len(batches) == 1
+    spans = {s["name"]: s for s in batches[0]}
+    assert sorted(spans) == ["c-child", "c-grandchild", "py-child", "py-root"]
+    assert spans["c-child"]["parentSpanId"] == spans["py-root"]["spanId"]
+    assert spans["py-child"]["parentSpanId"] == spans["py-root"]["spanId"]
+    assert spans["c-grandchild"]["parentSpanId"] == "%016x" % child.span_id
+    assert {s["traceId"] for s in spans.values()} == {"%032x" % root.trace_id}
+    assert spans["c-child"]["scope"] == "c-helper" and spans["py-root"]["scope"] == "py"
+
+
+def test_asyncio_tasks_give_c_code_their_own_parent(tmp_path):
+    helper = _c_helper(tmp_path)
+    tp = otel_core.configure(exporter="memory", traces_sampler="always_on")
+    t = otel_core.get_tracer("py")
+
+    async def task(name):
+        with t.start_as_current_span(name) as span:
+            await asyncio.sleep(0.01)  # the other tasks run their blocks meanwhile
+            with otel_core.c_attached():
+                helper.helper_work(helper.ffi.NULL, (name + ".c-current").encode())
+            helper.helper_work(span.c_context, (name + ".c-explicit").encode())
+            await asyncio.sleep(0)
+
+    async def main():
+        await asyncio.gather(*(task("task%d" % i) for i in range(3)))
+
+    asyncio.run(main())
     spans = {s["name"]: s for s in tp.finished_spans()}
-    assert spans["c-child"]["parent_span_id"] == spans["py-root"]["span_id"]
-    assert spans["c-child"]["trace_id"] == "%032x" % root.trace_id
-    assert spans["c-child"]["attributes"] == {"lang": "c"}
+    for i in range(3):
+        name = "task%d" % i
+        assert spans[name + ".c-current"]["parent_span_id"] == spans[name]["span_id"]
+        assert spans[name + ".c-explicit"]["parent_span_id"] == spans[name]["span_id"]
+    assert otel_core.c_current_span() is None  # nothing left attached in C
 
 
 def test_fork_children_export_their_own_spans(tmp_path):
@@ -76,11 +127,7 @@ def test_fork_children_export_their_own_spans(tmp_path):
     with t.start_as_current_span("parent-after"):
         pass
     assert tp.force_flush(5000)
-    names = []
-    for line in out.read_text().splitlines():
-        for rs in json.loads(line)["resourceSpans"]:
-            for ss in rs["scopeSpans"]:
-                names += [s["name"] for s in ss["spans"]]
+    names = [s["name"] for batch in _exported(out) for s in batch]
     assert sorted(names) == ["child-0", "child-1", "child-2", "parent-after", "parent-before"]
 
 

@@ -581,9 +581,15 @@ def _new_options(settings):
     o = opts[0]
     try:
         for key, value in settings.items():
+            if value is None:  # not set here: the environment's value applies
+                continue
             name = key if key.isupper() else "OTEL_" + key.upper()
             nb, vb = _b(name), _b(str(value).lower() if isinstance(value, bool) else str(value))
-            _check(lib.otel_options_set_n(o, nb, len(nb), vb, len(vb)), "option %s" % name)
+            st = lib.otel_options_set_n(o, nb, len(nb), vb, len(vb))
+            if st == 8:  # OTEL_ERR_NOT_FOUND: as Python treats an unknown keyword
+                raise TypeError("unknown option %r (%s is not an OTEL_* setting this SDK reads)"
+                                % (key, name))
+            _check(st, "option %s" % name)
     except BaseException:
         lib.otel_options_free(o)
         raise
