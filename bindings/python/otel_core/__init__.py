@@ -486,11 +486,12 @@ class Tracer(_ApiTracer):
         parent = _ROOT if span is None else (span._ctx or span._context())
         k = 1 if kind is None else _kind(kind)
         arr, n, _keep = _attrs(attributes)  # cached per attribute set
-        cl, nl, _keep_links = ffi.NULL, 0, None
-        if links:
-            cl, nl, _keep_links = _links(links)
-        h = lib.otel_tracer_start_span_n(self._t, nb, len(nb), k, parent, arr, n, cl, nl,
-                                         0 if start_time is None else _ns(start_time, "start_time"))
+        if links or start_time is not None:
+            cl, nl, _keep_links = _links(links) if links else (ffi.NULL, 0, None)
+            h = lib.otel_tracer_start_span_n(self._t, nb, len(nb), k, parent, arr, n, cl, nl,
+                                             _ns(start_time, "start_time"))
+        else:
+            h = lib.otel_py_start(self._t, nb, len(nb), k, parent, arr, n)
         return Span(h, k)
 
     def start_as_current_span(self, name, context=None, kind=None, attributes=None, links=None,

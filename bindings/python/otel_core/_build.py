@@ -202,6 +202,8 @@ otel_status otel_span_data_attribute(const otel_span_data *d, size_t i, otel_att
 
 /* glue compiled into the extension (below): one crossing instead of two */
 void otel_py_span_end(otel_span *span, uint64_t end_ns);
+otel_span *otel_py_start(otel_tracer *t, const char *name, size_t name_len, int kind,
+                         otel_context *parent, const otel_attr *attrs, size_t n_attrs);
 """
 
 # Binding glue only; the core itself is the shared library.
@@ -211,6 +213,11 @@ GLUE = r"""
  * owns one until it is collected, so it stays readable after its end). */
 static void otel_py_span_end(otel_span *span, uint64_t end_ns) {
     otel_span_end_at(otel_span_retain(span), end_ns);
+}
+/* The common start (no links, start time now): fewer arguments to convert. */
+static otel_span *otel_py_start(otel_tracer *t, const char *name, size_t name_len, int kind,
+                                otel_context *parent, const otel_attr *attrs, size_t n_attrs) {
+    return otel_tracer_start_span_n(t, name, name_len, kind, parent, attrs, n_attrs, NULL, 0, 0);
 }
 """
 
