@@ -267,13 +267,34 @@ def c_attached(context=None):
             lib.otel_context_detach(token)
 
 
+def _set_current(span):
+    """Makes `span` current in Python; returns the token for _reset_current."""
+    if _api_cv is not None:  # what opentelemetry.context.attach(set_span_in_context()) does
+        values = _api_cv.get().copy()
+        values[_SPAN_KEY] = span
+        return _api_cv.set(_otel_context.Context(values))
+    if _HAVE_API:
+        return _otel_context.attach(_otel_trace.set_span_in_context(span))
+    return _current.set(span)
+
+
+def _reset_current(token):
+    if _api_cv is not None:
+        try:
+            _api_cv.reset(token)
+            return
+        except ValueError:  # made in another context: let the API report it
+            pass
+    if _HAVE_API:
+        _otel_context.detach(token)
+    else:
+        _current.reset(token)
+
+
 @contextlib.contextmanager
 def use_span(span, end_on_exit=False, record_exception=True, set_status_on_exception=True):
     """Makes `span` current in Python (and in C on this thread) for the block."""
-    if _HAVE_API:
-        token = _otel_context.attach(_otel_trace.set_span_in_context(span))
-    else:
-        token = _current.set(span)
+    token = _set_current(span)
     cattach = _CAttach(span)
     try:
         yield span
@@ -286,10 +307,7 @@ def use_span(span, end_on_exit=False, record_exception=True, set_status_on_excep
         raise
     finally:
         cattach.close()
-        if _HAVE_API:
-            _otel_context.detach(token)
-        else:
-            _current.reset(token)
+        _reset_current(token)
         if end_on_exit:
             span.end()
 
@@ -503,20 +521,34 @@ class Tracer(_ApiTracer):
 
 
 class _AsCurrent(contextlib.ContextDecorator):
+    """start_as_current_span's context manager, written out (not through
+    use_span's generator): it is the hot path of every instrumentation."""
+
     def __init__(self, tracer, name, *args):
         self._tracer, self._name, self._args = tracer, name, args
-        self._cm = None
+        self._span = self._token = self._c = None
 
     def __enter__(self):
-        context, kind, attributes, links, start_time, rec, status, end = self._args
+        context, kind, attributes, links, start_time, _rec, _status, _end = self._args
         span = self._tracer.start_span(self._name, context, kind, attributes, links, start_time)
-        self._cm = use_span(span, end_on_exit=end, record_exception=rec,
-                            set_status_on_exception=status)
-        return self._cm.__enter__()
+        self._token = _set_current(span)
+        self._c = _CAttach(span)
+        self._span = span
+        return span
 
-    def __exit__(self, *exc):
-        cm, self._cm = self._cm, None
-        return cm.__exit__(*exc)
+    def __exit__(self, exc_type, exc, tb):
+        span, self._span = self._span, None
+        self._c.close()
+        _reset_current(self._token)
+        _rec, status, end = self._args[5:]
+        if exc is not None and span.is_recording():
+            if _rec:
+                span.record_exception(exc)
+            if status:
+                span.set_status("error", "%s: %s" % (exc_type.__name__, exc))
+        if end:
+            span.end()
+        return False
 
     def _recreate_cm(self):  # a fresh one per decorated call
         return _AsCurrent(self._tracer, self._name, *self._args)
