@@ -154,6 +154,46 @@ OTEL_API otel_status otel_metric_reader_console_new(otel_metric_reader **out,
                                                     const otel_options *opts);
 
 /**
+ * A push exporter: receives one collection, borrowed for the call (copy
+ * what you keep), and returns OTEL_OK or an error (counted in the
+ * provider's stats). Called on the reader's thread, never concurrently
+ * with itself. @since 1.0
+ */
+typedef otel_status (*otel_metric_export_fn)(const otel_metrics_data *data, void *user_data);
+
+/**
+ * A periodic reader exporting through your function: every
+ * `OTEL_METRIC_EXPORT_INTERVAL` ms (default 60000), at
+ * otel_meter_provider_force_flush and at shutdown, with the temporality
+ * from `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE` (cumulative,
+ * delta, lowmemory), read from `opts` (may be NULL) or the environment.
+ * Collections without data are not exported. `user_data` must outlive
+ * the reader. @return OTEL_ERR_INVALID_ARGUMENT (NULL out or export_fn),
+ * OTEL_ERR_NO_MEMORY. @since 1.0
+ */
+OTEL_API otel_status otel_metric_reader_periodic_new(otel_metric_reader **out,
+                                                     const otel_options *opts,
+                                                     otel_metric_export_fn export_fn,
+                                                     void *user_data);
+
+/**
+ * A periodic reader with an in-memory exporter (tests, debugging): each
+ * export is kept, up to the last 1024, until taken with
+ * otel_metric_reader_memory_take. Configured as
+ * otel_metric_reader_periodic_new. @since 1.0
+ */
+OTEL_API otel_status otel_metric_reader_memory_new(otel_metric_reader **out,
+                                                   const otel_options *opts);
+
+/**
+ * Takes the oldest export an in-memory reader kept.
+ * @return the data (yours: release with otel_metrics_data_release), or
+ *   NULL when none is left, `r` is NULL or not an in-memory reader, or its
+ *   provider is gone (what it kept went with it). Thread-safe. @since 1.0
+ */
+OTEL_API otel_metrics_data *otel_metric_reader_memory_take(otel_metric_reader *r);
+
+/**
  * Collects now: runs the asynchronous callbacks and snapshots every series.
  * @param out receives the data (release with otel_metrics_data_release).
  * @return OTEL_ERR_INVALID_ARGUMENT (NULL, or a reader of no provider),

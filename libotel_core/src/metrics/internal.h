@@ -216,6 +216,17 @@ otel_status otel__metrics_collect(otel_metric_reader *r, otel_metrics_data **out
 /* The temporality reader `r` reports instrument kind `kind` with. */
 int otel__temporality_for(const otel_metric_reader *r, int kind);
 
+/* Where a periodic reader may hand each collection instead of OTLP or the
+ * console: the sink owns `d` (releases or keeps it). */
+typedef otel_status (*otel__metric_sink)(otel_metrics_data *d, void *ud);
+/* A periodic reader (interval, timeout and temporality from opts) feeding
+ * `sink`; `sink_free(ud)` runs when the reader is destroyed (also on error). */
+otel_status otel__metric_reader_sink_new(otel_metric_reader **out, const otel_options *opts,
+                                         otel__metric_sink sink, void *ud,
+                                         void (*sink_free)(void *ud));
+/* The `ud` of a reader made with `sink`, else NULL. */
+void *otel__metric_reader_sink_ud(const otel_metric_reader *r, otel__metric_sink sink);
+
 /* Encodes collected data as a protobuf ExportMetricsServiceRequest
  * (malloc'd into *out; the caller frees). */
 otel_status otel__metrics_encode_proto(const otel_metrics_data *d, const otel_resource *res,

@@ -1205,8 +1205,15 @@ static void provider_free(otel_meter_provider *mp) {
 }
 
 OTEL_API void otel_meter_provider_release(otel_meter_provider *mp) {
-    if (!mp || atomic_fetch_sub(&mp->refs, 1) != 1) return;
+    if (!mp) return;
+    uint32_t n = atomic_load(&mp->refs);
+    while (n > 1)
+        if (atomic_compare_exchange_weak(&mp->refs, &n, n - 1)) return;
+    /* The last reference shuts down while still held: the final collections
+     * retain and release the provider through their data, which must not
+     * bring the count to zero under us. */
     otel_meter_provider_shutdown(mp, 5000);
+    if (atomic_fetch_sub(&mp->refs, 1) != 1) return; /* collected data still holds it */
     provider_free(mp);
 }
 

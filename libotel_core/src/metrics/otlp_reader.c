@@ -559,7 +559,10 @@ static void print_data(FILE *f, const otel_metrics_data *d) {
 /* ---- the periodic reader ------------------------------------------------------------ */
 
 typedef struct periodic {
-    otel__otlp_sender *sender; /* NULL: the console */
+    otel__otlp_sender *sender; /* NULL: the console, or the sink */
+    otel__metric_sink sink;    /* set: takes each collection instead */
+    void *sink_ud;
+    void (*sink_free)(void *ud);
     otel__buf json;
     uint32_t interval_ms, timeout_ms;
     pthread_t thread;
@@ -581,6 +584,20 @@ static otel_status export_once(otel_metric_reader *r, uint32_t timeout_ms) {
     if (!d->n_metrics) {
         otel_metrics_data_release(d);
         return OTEL_OK;
+    }
+    if (p->sink) {
+        otel__stats *stats = &r->provider->stats;
+        otel__stats_add(stats, OTEL_STAT_EXPORT_BATCHES, 1);
+        st = p->sink(d, p->sink_ud); /* takes d */
+        if (st == OTEL_OK) {
+            p->exports++;
+            otel__stats_set(stats, OTEL_STAT_LAST_EXPORT_TIME_NS, otel__clock_real_ns());
+        } else {
+            p->failures++;
+            otel__stats_add(stats, OTEL_STAT_EXPORT_ERRORS, 1);
+            otel__stats_set_error(stats, "metrics: the exporter failed (%d)", (int)st);
+        }
+        return st;
     }
     if (!p->sender) {
         print_data(stdout, d);
@@ -676,6 +693,7 @@ static void periodic_destroy(otel_metric_reader *r) {
         pthread_join(p->thread, NULL);
     }
     if (p->sender) otel__otlp_sender_free(p->sender);
+    if (p->sink_free) p->sink_free(p->sink_ud);
     otel__buf_free(&p->json);
     pthread_cond_destroy(&p->wake);
     pthread_mutex_destroy(&p->lock);
@@ -721,6 +739,26 @@ OTEL_API otel_status otel_metric_reader_otlp_new(otel_metric_reader **out, const
 
 OTEL_API otel_status otel_metric_reader_console_new(otel_metric_reader **out, const otel_options *opts) {
     return periodic_new(out, opts, 1);
+}
+
+otel_status otel__metric_reader_sink_new(otel_metric_reader **out, const otel_options *opts,
+                                         otel__metric_sink sink, void *ud,
+                                         void (*sink_free)(void *ud)) {
+    otel_status st = periodic_new(out, opts, 1);
+    if (st != OTEL_OK) {
+        if (sink_free) sink_free(ud);
+        return st;
+    }
+    periodic *p = (*out)->impl;
+    p->sink = sink;
+    p->sink_ud = ud;
+    p->sink_free = sink_free;
+    return OTEL_OK;
+}
+
+void *otel__metric_reader_sink_ud(const otel_metric_reader *r, otel__metric_sink sink) {
+    const periodic *p = r && r->vt == &periodic_vt ? r->impl : NULL;
+    return p && p->sink == sink ? p->sink_ud : NULL;
 }
 
 /* The reader OTEL_METRICS_EXPORTER names: otlp (default) or none. */
