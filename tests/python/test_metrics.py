@@ -104,3 +104,16 @@ def test_dropin_through_opentelemetry_api(mp):
     counter.add(4, {"route": "/x"})
     assert isinstance(meter, otel_core.metrics.Meter)
     assert mp.collect()["requests"] == [({"route": "/x"}, 4)]
+
+
+def test_out_of_range_measurements_raise_value_error(mp):
+    m = mp.get_meter("py.test")
+    ints, floats = m.create_counter("ints"), m.create_histogram("floats")
+    bound = ints.bind({"k": "v"})
+    for record in (ints.add, floats.record, bound.add):
+        with pytest.raises(ValueError, match="out of range"):
+            record(1 << 2000)  # beyond int64 and beyond a double
+    with pytest.raises(TypeError, match="int or float"):
+        bound.add("1")
+    ints.add((1 << 63) - 1)  # the int64 maximum itself is fine
+    assert "ints" in mp.collect()

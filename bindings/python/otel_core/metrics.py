@@ -25,6 +25,13 @@ COUNTER, UP_DOWN, HISTOGRAM, GAUGE, OBS_COUNTER, OBS_UP_DOWN, OBS_GAUGE = range(
 INT64, DOUBLE = 1, 2
 
 
+def _out_of_range(what, value):
+    text = repr(value)
+    text = text if len(text) <= 24 else text[:20] + "..."
+    return ValueError("%s: measurement %s is out of range (int64 for integer instruments, "
+                      "else a finite double)" % (what, text))
+
+
 class _Instrument:
     def __init__(self, meter, kind, name, unit, description, number):
         out = ffi.new("otel_instrument **")
@@ -43,10 +50,13 @@ class _Instrument:
             arr, n, _keep = _attrs(attributes)
         else:
             arr, n = ffi.NULL, 0
-        if self._int and isinstance(value, int):
-            lib.otel_instrument_record_i64(self._i, value, arr, n)
-        else:
-            lib.otel_instrument_record_f64(self._i, float(value), arr, n)
+        try:  # costs nothing until a value is out of range
+            if self._int and isinstance(value, int):
+                lib.otel_instrument_record_i64(self._i, value, arr, n)
+            else:
+                lib.otel_instrument_record_f64(self._i, float(value), arr, n)
+        except OverflowError:
+            raise _out_of_range(self.name, value) from None
 
     def bind(self, attributes=None):
         """A handle for one attribute set: ``bound.add(1)`` skips the lookup."""
@@ -63,9 +73,17 @@ class _Bound:
 
     def add(self, amount):
         if self._int and type(amount) is int:
-            lib.otel_bound_record_i64(self._h, amount)
+            try:
+                lib.otel_bound_record_i64(self._h, amount)
+            except OverflowError:
+                raise _out_of_range("bound instrument", amount) from None
+        elif isinstance(amount, bool) or not isinstance(amount, (int, float)):
+            raise TypeError("a measurement must be int or float, not %s" % type(amount).__name__)
         else:
-            lib.otel_bound_record_f64(self._h, float(amount))
+            try:
+                lib.otel_bound_record_f64(self._h, float(amount))
+            except OverflowError:
+                raise _out_of_range("bound instrument", amount) from None
 
     record = add
 
