@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "common/error.h"
+#include "common/forklock.h"
 #include "export/exporter.h"
 
 typedef struct memory_exporter {
@@ -41,6 +42,7 @@ static void mem_reset(memory_exporter *m) {
 
 static void mem_destroy(otel_exporter *self) {
     memory_exporter *m = self->impl;
+    otel__forklock_remove(&m->lock);
     mem_reset(m);
     free(m->spans);
     pthread_mutex_destroy(&m->lock);
@@ -58,7 +60,9 @@ OTEL_API otel_status otel_exporter_in_memory_new(otel_exporter **out) {
     if (st != OTEL_OK) {
         pthread_mutex_destroy(&m->lock);
         free(m);
+        return st;
     }
+    otel__forklock_add(&m->lock); /* a worker inside mem_export may be caught by fork() */
     return st;
 }
 

@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/error.h"
+#include "common/forklock.h"
 #include "common/log.h"
 #include "export/exporter.h"
 #include "trace/internal.h"
@@ -78,6 +79,7 @@ static otel_status simple_shutdown(otel_processor *p, uint32_t timeout_ms) {
 
 static void simple_destroy(otel_processor *p) {
     simple_processor *sp = p->impl;
+    otel__forklock_remove(&sp->lock);
     otel_exporter_release(sp->exporter);
     pthread_mutex_destroy(&sp->lock);
     free(sp);
@@ -103,6 +105,10 @@ OTEL_API otel_status otel_processor_simple_new(otel_processor **out, otel_export
     if (!sp) return otel__fail(OTEL_ERR_NO_MEMORY, "otel_processor_simple_new: out of memory");
     sp->exporter = otel_exporter_retain(exp);
     pthread_mutex_init(&sp->lock, NULL);
+    /* an export in flight in another thread must not leave a child with
+     * this lock held; fork does not wait for a slow export, the child
+     * starts with the lock free */
+    otel__forklock_add_reinit(&sp->lock);
     otel_status st = otel__processor_new(out, &simple_vt, sp);
     if (st != OTEL_OK) simple_destroy(&(otel_processor){.impl = sp});
     return st;

@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/forklock.h"
 #include "common/ids.h"
 #include "common/strutil.h"
 #include "trace/internal.h"
@@ -129,7 +130,12 @@ static void cache_thread_exit(void *p) {
     }
 }
 
-static void cache_make_key(void) { pthread_key_create(&cache_key, cache_thread_exit); }
+static void cache_make_key(void) {
+    pthread_key_create(&cache_key, cache_thread_exit);
+    /* a thread moving spans to or from the depot must not leave a child
+     * with it locked */
+    otel__forklock_add(&depot_lock);
+}
 
 #endif
 
