@@ -240,9 +240,10 @@ OTEL_API otel_status otel_meter_provider_force_flush(otel_meter_provider *mp, ui
 OTEL_API otel_status otel_meter_provider_shutdown(otel_meter_provider *mp, uint32_t timeout_ms);
 /**
  * Registers a view (copied). Views apply to instruments created after:
- * add them before making meters. The first view that selects an
- * instrument shapes its stream (later matches are ignored, with a
- * warning). @return OTEL_ERR_INVALID_ARGUMENT, OTEL_ERR_LIMIT (64 views),
+ * add them before making meters. Each view that selects an instrument
+ * makes a stream of it (its own name, aggregation, attributes and limit;
+ * none selects it: the default stream), and every measurement goes to
+ * each stream. @return OTEL_ERR_INVALID_ARGUMENT, OTEL_ERR_LIMIT (64 views),
  * OTEL_ERR_NO_MEMORY. @since 1.0
  */
 OTEL_API otel_status otel_meter_provider_add_view(otel_meter_provider *mp, const otel_view *v);

@@ -114,6 +114,11 @@ struct otel_instrument {
     size_t n_series;
     size_t limit;
     otel__series *_Atomic overflow;
+    /* A second matching view makes a second stream: an instrument of its own
+     * (`shadow`, listed in the meter for collection, never returned) that
+     * every measurement of the first one also goes to. */
+    struct otel_instrument *also;
+    int shadow;
     struct otel_instrument *next;
 };
 

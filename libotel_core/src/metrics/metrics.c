@@ -444,18 +444,31 @@ static void offer_exemplar(otel_instrument *inst, otel__series *s, int64_t iv, d
         attrs = kept_;                                                   \
     }
 
+/* Records a valid measurement into one stream. */
+static inline void record_stream(otel_instrument *inst, int64_t iv, double dv, int from_int,
+                                 const otel_attr *attrs, size_t n_attrs) {
+    if (inst->agg == OTEL_AGGREGATION_DROP) return;
+    FILTERED(inst, attrs, n_attrs)
+    otel__series *s = series_for(inst, attrs, n_attrs);
+    if (!s) return;
+    apply(inst, s, iv, dv, from_int);
+    if (inst->meter->provider->exemplar_filter) offer_exemplar(inst, s, iv, dv, from_int);
+}
+
+/* The further streams other views make of the instrument. */
+static void record_also(otel_instrument *inst, int64_t iv, double dv, int from_int,
+                        const otel_attr *attrs, size_t n_attrs) {
+    for (otel_instrument *s = inst->also; s; s = s->also) record_stream(s, iv, dv, from_int, attrs, n_attrs);
+}
+
 OTEL_API void otel_instrument_record_i64(otel_instrument *inst, int64_t value,
                                          const otel_attr *attrs, size_t n_attrs) {
     if (!valid(inst, (double)value) || (!attrs && n_attrs)) {
         drop(inst);
         return;
     }
-    if (inst->agg == OTEL_AGGREGATION_DROP) return;
-    FILTERED(inst, attrs, n_attrs)
-    otel__series *s = series_for(inst, attrs, n_attrs);
-    if (!s) return;
-    apply(inst, s, value, 0, 1);
-    if (inst->meter->provider->exemplar_filter) offer_exemplar(inst, s, value, 0, 1);
+    record_stream(inst, value, 0, 1, attrs, n_attrs);
+    if (__builtin_expect(inst->also != NULL, 0)) record_also(inst, value, 0, 1, attrs, n_attrs);
 }
 
 OTEL_API void otel_instrument_record_f64(otel_instrument *inst, double value,
@@ -464,12 +477,8 @@ OTEL_API void otel_instrument_record_f64(otel_instrument *inst, double value,
         drop(inst);
         return;
     }
-    if (inst->agg == OTEL_AGGREGATION_DROP) return;
-    FILTERED(inst, attrs, n_attrs)
-    otel__series *s = series_for(inst, attrs, n_attrs);
-    if (!s) return;
-    apply(inst, s, 0, value, 0);
-    if (inst->meter->provider->exemplar_filter) offer_exemplar(inst, s, 0, value, 0);
+    record_stream(inst, 0, value, 0, attrs, n_attrs);
+    if (__builtin_expect(inst->also != NULL, 0)) record_also(inst, 0, value, 0, attrs, n_attrs);
 }
 
 OTEL_API void otel_counter_add_i64(otel_instrument *c, int64_t v, const otel_attr *a, size_t n) {
@@ -504,6 +513,7 @@ struct otel_bound_instrument {
     /* fast-path flags, fixed at bind: a striped int64 counter on an enabled
      * provider (histograms, doubles and disabled providers take apply()) */
     int fast_int, monotonic, striped, number;
+    struct otel_bound_instrument *also; /* the same attributes in the instrument's next stream */
     struct otel_bound_instrument *next; /* in series->bound, under inst->lock */
 };
 
@@ -512,21 +522,27 @@ OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, cons
     if (!inst || inst->kind == OTEL_INSTRUMENT_GAUGE ||
         inst->kind >= OTEL_INSTRUMENT_OBSERVABLE_COUNTER || (!attrs && n_attrs))
         return NULL;
-    if (inst->agg == OTEL_AGGREGATION_DROP) return NULL;
+    if (inst->agg == OTEL_AGGREGATION_DROP) return inst->also ? otel_instrument_bind(inst->also, attrs, n_attrs) : NULL;
+    otel_bound_instrument *also = inst->also ? otel_instrument_bind(inst->also, attrs, n_attrs) : NULL;
+    if (inst->also && !also) return NULL;
     FILTERED(inst, attrs, n_attrs)
     otel_bound_instrument *b = aligned_alloc(64, sizeof *b);
-    if (!b) return NULL;
-    memset(b, 0, sizeof *b);
-    b->inst = inst;
-    b->series = series_for(inst, attrs, n_attrs);
-    if (!b->series) {
+    if (b) {
+        memset(b, 0, sizeof *b);
+        b->inst = inst;
+        b->series = series_for(inst, attrs, n_attrs);
+    }
+    if (!b || !b->series) {
         free(b);
+        otel_bound_instrument_release(also);
         return NULL;
     }
+    b->also = also;
     b->striped = inst->agg == OTEL_AGGREGATION_SUM;
     b->monotonic = inst->kind == OTEL_INSTRUMENT_COUNTER;
     b->number = inst->number;
-    b->fast_int = b->striped && b->number == OTEL_NUMBER_INT64 && !inst->meter->provider->disabled;
+    b->fast_int = b->striped && b->number == OTEL_NUMBER_INT64 && !inst->meter->provider->disabled &&
+                  !b->also;
     pthread_mutex_lock(&inst->lock);
     b->next = b->series->bound;
     b->series->bound = b;
@@ -556,6 +572,7 @@ OTEL_API void otel_bound_record_i64(otel_bound_instrument *b, int64_t value) {
         return;
     }
     apply(b->inst, b->series, value, 0, 1);
+    if (b->also) otel_bound_record_i64(b->also, value);
 }
 
 OTEL_API void otel_bound_record_f64(otel_bound_instrument *b, double value) {
@@ -567,9 +584,10 @@ OTEL_API void otel_bound_record_f64(otel_bound_instrument *b, double value) {
     if (c) {
         uint64_t old = atomic_load_explicit(&c->d, memory_order_relaxed);
         atomic_store_explicit(&c->d, dbits(bitsd(old) + value), memory_order_relaxed);
-        return;
+    } else {
+        apply(b->inst, b->series, 0, value, 0);
     }
-    apply(b->inst, b->series, 0, value, 0);
+    if (b->also) otel_bound_record_f64(b->also, value);
 }
 
 /* What the live bound handles of a series hold (under inst->lock). */
@@ -600,6 +618,7 @@ OTEL_API void otel_bound_instrument_release(otel_bound_instrument *b) {
     atomic_fetch_add(&b->series->i, i);
     if (d != 0) atomic_add_double(&b->series->d, d);
     pthread_mutex_unlock(&inst->lock);
+    otel_bound_instrument_release(b->also);
     free(b);
 }
 
@@ -769,25 +788,17 @@ OTEL_API otel_status otel_meter_provider_add_view(otel_meter_provider *mp, const
     return OTEL_OK;
 }
 
-static int view_selects(const otel_view *v, const otel_meter *m, const otel_instrument *inst) {
-    return glob(v->pattern, inst->name) && (!v->kind || v->kind == inst->kind) &&
-           (!v->unit || strcmp(v->unit, inst->unit) == 0) &&
+static int view_selects(const otel_view *v, const otel_meter *m, const char *name, int kind,
+                        const char *unit) {
+    return glob(v->pattern, name) && (!v->kind || v->kind == kind) &&
+           (!v->unit || strcmp(v->unit, unit ? unit : "") == 0) &&
            (!v->meter_name || strcmp(v->meter_name, m->name) == 0) &&
            (!v->meter_version || strcmp(v->meter_version, m->version) == 0) &&
            (!v->meter_schema_url || strcmp(v->meter_schema_url, m->schema_url) == 0);
 }
 
-/* Shapes a new instrument's stream by the first view that selects it. */
-static otel_status apply_views(otel_meter *m, otel_instrument *inst) {
-    otel_meter_provider *mp = m->provider;
-    const otel_view *v = NULL;
-    pthread_mutex_lock(&mp->lock);
-    for (size_t i = 0; i < mp->n_views; i++) {
-        if (!view_selects(mp->views[i], m, inst)) continue;
-        if (!v) v = mp->views[i];
-        else OTEL_LOG_W("metrics: instrument '%s' matches several views; the first one applies", inst->name);
-    }
-    pthread_mutex_unlock(&mp->lock);
+/* Shapes an instrument's stream by view `v` (NULL: the instrument's own). */
+static otel_status apply_view(otel_instrument *inst, const otel_view *v) {
     inst->stream_name = strdup(v && v->name ? v->name : inst->name);
     inst->stream_description = strdup(v && v->description ? v->description : inst->description);
     if (!inst->stream_name || !inst->stream_description) return OTEL_ERR_NO_MEMORY;
@@ -833,6 +844,38 @@ static int eq_or_null(const char *a, const char *b) { return strcmp(a ? a : "", 
 
 static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
 
+static void instrument_free(otel_instrument *inst);
+
+/* An instrument with its defaults, before any view; NULL out of memory. */
+static otel_instrument *instrument_alloc(otel_meter *m, int kind, int number, const char *name,
+                                         const char *unit, const char *description) {
+    otel_instrument *inst = calloc(1, sizeof *inst);
+    if (!inst) return NULL;
+    inst->meter = m;
+    inst->kind = kind;
+    inst->number = number;
+    pthread_mutex_init(&inst->lock, NULL);
+    inst->name = strdup(name);
+    inst->unit = dup_or_empty(unit);
+    inst->description = dup_or_empty(description);
+    inst->limit = OTEL__CARDINALITY_LIMIT;
+    inst->exph_max = OTEL__EXPH_MAX;
+    inst->agg = kind == OTEL_INSTRUMENT_HISTOGRAM
+                    ? (m->provider->exponential_histograms ? OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM
+                                                          : OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM)
+                : kind == OTEL_INSTRUMENT_GAUGE || kind == OTEL_INSTRUMENT_OBSERVABLE_GAUGE
+                    ? OTEL_AGGREGATION_LAST_VALUE
+                    : OTEL_AGGREGATION_SUM;
+    inst->n_bounds = sizeof default_bounds / sizeof *default_bounds;
+    inst->bounds = malloc(sizeof default_bounds);
+    if (inst->bounds) memcpy(inst->bounds, default_bounds, sizeof default_bounds);
+    if (!inst->name || !inst->unit || !inst->description || !inst->bounds) {
+        instrument_free(inst);
+        return NULL;
+    }
+    return inst;
+}
+
 OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_meter *m, int kind,
                                                   int number, const char *name, const char *unit,
                                                   const char *description) {
@@ -847,7 +890,7 @@ OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_me
         return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "create_instrument: unit longer than 63");
     pthread_mutex_lock(&m->lock);
     for (otel_instrument *i = m->instruments; i; i = i->next) {
-        if (strcasecmp(i->name, name) != 0) continue;
+        if (i->shadow || strcasecmp(i->name, name) != 0) continue;
         if (i->kind == kind && i->number == number && eq_or_null(i->unit, unit) &&
             eq_or_null(i->description, description)) {
             pthread_mutex_unlock(&m->lock);
@@ -857,62 +900,48 @@ OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_me
         OTEL_LOG_W("metrics: instrument '%s' registered again with a different kind, unit or "
                    "description; both are kept", name);
     }
-    otel_instrument *inst = calloc(1, sizeof *inst);
-    if (inst) {
-        inst->meter = m;
-        inst->kind = kind;
-        inst->number = number;
-        inst->name = strdup(name);
-        inst->unit = dup_or_empty(unit);
-        inst->description = dup_or_empty(description);
-        inst->limit = OTEL__CARDINALITY_LIMIT;
-        inst->exph_max = OTEL__EXPH_MAX;
-        inst->agg = kind == OTEL_INSTRUMENT_HISTOGRAM
-                        ? (m->provider->exponential_histograms ? OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM
-                                                              : OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM)
-                    : kind == OTEL_INSTRUMENT_GAUGE || kind == OTEL_INSTRUMENT_OBSERVABLE_GAUGE
-                        ? OTEL_AGGREGATION_LAST_VALUE
-                        : OTEL_AGGREGATION_SUM;
-        inst->n_bounds = sizeof default_bounds / sizeof *default_bounds;
-        inst->bounds = malloc(sizeof default_bounds);
-        if (inst->bounds) memcpy(inst->bounds, default_bounds, sizeof default_bounds);
-        pthread_mutex_init(&inst->lock, NULL);
-        if (inst->name && inst->unit && inst->description && inst->bounds &&
-            apply_views(m, inst) != OTEL_OK) {
-            free(inst->bounds);
-            inst->bounds = NULL; /* out of memory: fail below */
+    /* one stream per matching view (none: the instrument's own) */
+    const otel_view *views[64];
+    size_t nv = 0;
+    pthread_mutex_lock(&m->provider->lock);
+    for (size_t i = 0; i < m->provider->n_views; i++)
+        if (view_selects(m->provider->views[i], m, name, kind, unit)) views[nv++] = m->provider->views[i];
+    otel_instrument *inst = NULL, *last = NULL;
+    int ok = 1;
+    for (size_t k = 0; k < (nv ? nv : 1) && ok; k++) {
+        otel_instrument *s = instrument_alloc(m, kind, number, name, unit, description);
+        ok = s && apply_view(s, nv ? views[k] : NULL) == OTEL_OK;
+        if (!s) break;
+        if (last) {
+            s->shadow = 1;
+            last->also = s;
+        } else {
+            inst = s;
         }
-        if (!inst->name || !inst->unit || !inst->description || !inst->bounds ||
-            !inst->stream_name || !inst->stream_description) {
-            free(inst->name), free(inst->unit), free(inst->description), free(inst->bounds);
-            free(inst->stream_name), free(inst->stream_description);
-            free(inst);
-            inst = NULL;
-        }
+        last = s;
     }
-    if (!inst) {
+    pthread_mutex_unlock(&m->provider->lock);
+    if (!ok) {
+        while (inst) {
+            otel_instrument *n = inst->also;
+            instrument_free(inst);
+            inst = n;
+        }
         pthread_mutex_unlock(&m->lock);
         return otel__fail(OTEL_ERR_NO_MEMORY, "create_instrument: out of memory");
     }
-    inst->next = m->instruments;
-    m->instruments = inst;
+    for (otel_instrument *s = inst; s; s = s->also) { /* collection walks the meter's list */
+        s->next = m->instruments;
+        m->instruments = s;
+    }
     pthread_mutex_unlock(&m->lock);
     *out = inst;
     return OTEL_OK;
 }
 
-OTEL_API otel_status otel_instrument_set_bucket_boundaries(otel_instrument *inst,
-                                                           const double *bounds, size_t n) {
-    if (!inst || (!bounds && n) || inst->kind != OTEL_INSTRUMENT_HISTOGRAM)
-        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "set_bucket_boundaries: not a histogram");
-    if (inst->view_bounds) /* a view chose the boundaries: the advice yields */
-        return OTEL_OK;
-    if (0)
-        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "set_bucket_boundaries: not a histogram");
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(bounds[i]) || (i && bounds[i] <= bounds[i - 1]))
-            return otel__fail(OTEL_ERR_INVALID_ARGUMENT,
-                              "set_bucket_boundaries: bounds must be finite and increasing");
+/* Advisory boundaries for one stream, unless a view chose its own. */
+static otel_status advise_bounds(otel_instrument *inst, const double *bounds, size_t n) {
+    if (inst->view_bounds) return OTEL_OK; /* the advice yields */
     pthread_mutex_lock(&inst->lock);
     if (atomic_load(&inst->all)) {
         pthread_mutex_unlock(&inst->lock);
@@ -931,6 +960,22 @@ OTEL_API otel_status otel_instrument_set_bucket_boundaries(otel_instrument *inst
     inst->n_bounds = n;
     pthread_mutex_unlock(&inst->lock);
     return OTEL_OK;
+}
+
+OTEL_API otel_status otel_instrument_set_bucket_boundaries(otel_instrument *inst,
+                                                           const double *bounds, size_t n) {
+    if (!inst || (!bounds && n) || inst->kind != OTEL_INSTRUMENT_HISTOGRAM)
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "set_bucket_boundaries: not a histogram");
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(bounds[i]) || (i && bounds[i] <= bounds[i - 1]))
+            return otel__fail(OTEL_ERR_INVALID_ARGUMENT,
+                              "set_bucket_boundaries: bounds must be finite and increasing");
+    otel_status worst = OTEL_OK;
+    for (; inst; inst = inst->also) { /* every stream views make of it */
+        otel_status st = advise_bounds(inst, bounds, n);
+        if (st != OTEL_OK) worst = st;
+    }
+    return worst;
 }
 
 #define SHORTHAND(fn, kind, number)                                                          \
@@ -1025,13 +1070,17 @@ static void observe(otel_observer *o, otel_instrument *inst, int64_t iv, double 
         drop(inst);
         return;
     }
-    if (inst->agg == OTEL_AGGREGATION_DROP) return;
-    FILTERED(inst, attrs, n)
-    otel__series *s = series_for(inst, attrs, n);
-    if (!s) return;
-    if (is_int(inst)) atomic_store(&s->i, from_int ? iv : (int64_t)dv);
-    else atomic_store(&s->d, dbits(v));
-    atomic_store(&s->observed_epoch, o->epoch);
+    for (; inst; inst = inst->also) { /* each stream views make of it */
+        if (inst->agg == OTEL_AGGREGATION_DROP) continue;
+        const otel_attr *a = attrs;
+        size_t na = n;
+        FILTERED(inst, a, na)
+        otel__series *s = series_for(inst, a, na);
+        if (!s) continue;
+        if (is_int(inst)) atomic_store(&s->i, from_int ? iv : (int64_t)dv);
+        else atomic_store(&s->d, dbits(v));
+        atomic_store(&s->observed_epoch, o->epoch);
+    }
 }
 
 OTEL_API void otel_observer_observe_i64(otel_observer *o, otel_instrument *inst, int64_t value,
