@@ -66,6 +66,7 @@ __all__ = ["configure", "get_tracer", "TracerProvider", "Tracer", "Span", "injec
            "shutdown", "OtelError", "MeterProvider", "get_meter"]
 
 _ROOT = lib.otel_context_root()
+_NULL = ffi.NULL
 KINDS = {"internal": 1, "server": 2, "client": 3, "producer": 4, "consumer": 5}
 _STATUS = {"unset": 0, "ok": 1, "error": 2}
 
@@ -245,7 +246,7 @@ class _CAttach:
     def __init__(self, span):
         self.token = 0
         if isinstance(span, Span) and _get_running_loop() is None:
-            self.token = lib.otel_context_attach(span._context())
+            self.token = lib.otel_py_attach_span(span._h)
 
     def close(self):
         if self.token:
@@ -501,15 +502,15 @@ class Tracer(_ApiTracer):
                 span = _parent_span(span)
         else:
             span = _parent_span(context)
-        parent = _ROOT if span is None else (span._ctx or span._context())
         k = 1 if kind is None else _kind(kind)
         arr, n, _keep = _attrs(attributes)  # cached per attribute set
         if links or start_time is not None:
             cl, nl, _keep_links = _links(links) if links else (ffi.NULL, 0, None)
-            h = lib.otel_tracer_start_span_n(self._t, nb, len(nb), k, parent, arr, n, cl, nl,
-                                             _ns(start_time, "start_time"))
+            h = lib.otel_tracer_start_span_n(self._t, nb, len(nb), k, _c_parent(span), arr, n,
+                                             cl, nl, _ns(start_time, "start_time"))
         else:
-            h = lib.otel_py_start(self._t, nb, len(nb), k, parent, arr, n)
+            h = lib.otel_py_start(self._t, nb, len(nb), k, _NULL if span is None else span._h,
+                                  arr, n)
         return Span(h, k)
 
     def start_as_current_span(self, name, context=None, kind=None, attributes=None, links=None,

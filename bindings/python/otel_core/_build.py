@@ -203,7 +203,8 @@ otel_status otel_span_data_attribute(const otel_span_data *d, size_t i, otel_att
 /* glue compiled into the extension (below): one crossing instead of two */
 void otel_py_span_end(otel_span *span, uint64_t end_ns);
 otel_span *otel_py_start(otel_tracer *t, const char *name, size_t name_len, int kind,
-                         otel_context *parent, const otel_attr *attrs, size_t n_attrs);
+                         otel_span *parent, const otel_attr *attrs, size_t n_attrs);
+uint64_t otel_py_attach_span(otel_span *span);
 """
 
 # Binding glue only; the core itself is the shared library.
@@ -214,10 +215,24 @@ GLUE = r"""
 static void otel_py_span_end(otel_span *span, uint64_t end_ns) {
     otel_span_end_at(otel_span_retain(span), end_ns);
 }
-/* The common start (no links, start time now): fewer arguments to convert. */
+/* The common start (no links, start time now), child of `parent` (NULL: a
+ * new trace; Python passes the parent it holds as current). Building the
+ * parent's context here costs less than one more call from Python. */
 static otel_span *otel_py_start(otel_tracer *t, const char *name, size_t name_len, int kind,
-                                otel_context *parent, const otel_attr *attrs, size_t n_attrs) {
-    return otel_tracer_start_span_n(t, name, name_len, kind, parent, attrs, n_attrs, NULL, 0, 0);
+                                otel_span *parent, const otel_attr *attrs, size_t n_attrs) {
+    otel_context *ctx = parent ? otel_context_with_span(otel_context_root(), parent) : NULL;
+    otel_span *s = otel_tracer_start_span_n(t, name, name_len, kind,
+                                            ctx ? ctx : otel_context_root(), attrs, n_attrs,
+                                            NULL, 0, 0);
+    otel_context_release(ctx);
+    return s;
+}
+/* Makes `span` current in C on this thread (the thread keeps the context). */
+static uint64_t otel_py_attach_span(otel_span *span) {
+    otel_context *ctx = otel_context_with_span(otel_context_root(), span);
+    uint64_t token = otel_context_attach(ctx);
+    otel_context_release(ctx);
+    return token;
 }
 """
 
