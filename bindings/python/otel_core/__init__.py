@@ -318,9 +318,10 @@ def use_span(span, end_on_exit=False, record_exception=True, set_status_on_excep
 class Span(_ApiSpan):
     """A span of the C core. Safe to use from several threads."""
 
+    _ctx = None  # an otel_context * holding this span, made when first asked for
+
     def __init__(self, handle, kind=1):
         self._h = handle
-        self._ctx = None
         self._kind = kind
 
     @property
@@ -331,12 +332,10 @@ class Span(_ApiSpan):
             return _otel_trace.SpanKind(self._kind - 1)
         return {v: k for k, v in KINDS.items()}[self._kind]
 
-    def __del__(self):
-        h, self._h = getattr(self, "_h", None), None
+    def __del__(self, _release=lib.otel_span_release):
         if self._ctx is not None:
             lib.otel_context_release(self._ctx)
-        if h is not None:
-            lib.otel_span_release(h)
+        _release(self.__dict__.get("_h"))  # NULL-safe
 
     def _context(self):
         if self._ctx is None:
@@ -502,7 +501,7 @@ class Tracer(_ApiTracer):
                 span = _parent_span(span)
         else:
             span = _parent_span(context)
-        k = 1 if kind is None else _kind(kind)
+        k = 1 if kind is None else (_KIND_OF.get(kind) or _kind(kind))
         arr, n, _keep = _attrs(attributes)  # cached per attribute set
         if links or start_time is not None:
             cl, nl, _keep_links = _links(links) if links else (ffi.NULL, 0, None)
@@ -592,6 +591,18 @@ def _name_bytes(name):
 
 
 def _kind(kind):
+    if isinstance(kind, bool):
+        raise ValueError("bad span kind %r" % (kind,))
+    k = _kind_slow(kind)
+    if not isinstance(kind, int):  # names and SpanKinds (True == 1: no ints)
+        _KIND_OF[kind] = k
+    return k
+
+
+_KIND_OF = {}  # kind as given (name, SpanKind, int) -> the C value
+
+
+def _kind_slow(kind):
     if kind is None:
         return 1
     if isinstance(kind, str):
