@@ -30,6 +30,7 @@ import inspect
 import os
 import threading
 import traceback
+import weakref
 
 from asyncio.events import _get_running_loop
 
@@ -650,6 +651,7 @@ class TracerProvider(_ApiTracerProvider):
     def __init__(self, exporter=None, batch=True, _handle=None, **settings):
         self._tracers = {}
         self._lock = threading.Lock()
+        _providers.add(self)
         self._mem = None
         if _handle is not None:  # joins a provider made elsewhere (a C host)
             self._tp = _handle
@@ -885,12 +887,14 @@ def extract(carrier):
 # The C core gives the child a fresh, empty pipeline; nothing to redo in
 # Python except forgetting a lock a parent thread might have held.
 
+_providers = weakref.WeakSet()  # every TracerProvider, for the fork hook
+
+
 def _after_fork_in_child():
     global _global_lock
     _global_lock = threading.Lock()
-    with _global_lock:
-        for tp in ([_global] if _global is not None else []):
-            tp._lock = threading.Lock()
+    for tp in list(_providers):
+        tp._lock = threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):
