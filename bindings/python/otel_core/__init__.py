@@ -793,15 +793,19 @@ def _span_data(d):
 
 _global = None
 _global_lock = threading.Lock()
+_configured = {}  # configure()'s OTEL_* keywords
 
 
 def configure(exporter=None, batch=True, **settings):
     """Makes the process-wide provider (C, Python and every binding share it)
     from OTEL_* keywords, e.g. ``configure(service_name="shop",
     traces_sampler="parentbased_traceidratio", traces_sampler_arg=0.1)``.
-    Returns it. Replaces a previous one (which is shut down)."""
-    global _global
+    Returns it. Replaces a previous one (which is shut down). The meter
+    provider get_meter() makes on first use takes the same keywords
+    (``metrics_exporter``, ``metric_export_interval``, ...)."""
+    global _global, _configured
     tp = TracerProvider(exporter=exporter, batch=batch, **settings)
+    _configured = dict(settings)  # for the meter provider get_meter() makes
     with _global_lock:
         old, _global = _global, tp
     lib.otel_tracer_provider_set_global(tp._tp)

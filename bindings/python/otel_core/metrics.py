@@ -2,6 +2,7 @@
 ``opentelemetry.metrics.MeterProvider`` when opentelemetry-api is installed,
 its meters, and every instrument kind (observable ones with Python
 callbacks). Measurements go straight to the C core's lock-free series."""
+import os
 import threading
 
 from . import OtelError, _attrs, _b, _check, _new_options
@@ -299,7 +300,8 @@ _global_lock = threading.Lock()
 
 def get_meter(name, version=None, schema_url=None):
     """A meter of the process-wide meter provider: the one a C host made
-    global, else one configured from the environment."""
+    global, else one made with otel_core.configure()'s OTEL_* keywords and
+    the environment."""
     global _global
     with _global_lock:
         if _global is None:
@@ -307,6 +309,16 @@ def get_meter(name, version=None, schema_url=None):
             if host != ffi.NULL:
                 _global = MeterProvider(_handle=host)
             else:
-                _global = MeterProvider()
+                from . import _configured
+                _global = MeterProvider(**_configured)
                 lib.otel_meter_provider_set_global(_global._mp)
     return _global.get_meter(name, version, schema_url)
+
+
+def _after_fork_in_child():
+    global _global_lock
+    _global_lock = threading.Lock()  # a parent thread may have held it
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
