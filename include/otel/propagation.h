@@ -105,6 +105,16 @@ OTEL_API otel_status otel_headers_at(const otel_headers *headers, size_t index, 
  */
 OTEL_API const char *otel_headers_get(const otel_headers *headers, const char *name);
 
+/**
+ * Every value of `name` (matched case-insensitively) in insertion order, for
+ * repeated headers: stores at most `cap` pointers in `values` (which may be
+ * NULL when `cap` is 0) and returns how many there are, so a call with
+ * `cap` 0 sizes the array. Strings are owned by the list, valid until it
+ * changes. Returns 0 for NULL `headers` or `name`. @since 1.0
+ */
+OTEL_API size_t otel_headers_get_all(const otel_headers *headers, const char *name,
+                                     const char **values, size_t cap);
+
 /* ---- propagators ----------------------------------------------------------- */
 
 /** W3C Trace Context: `traceparent` and `tracestate`. Never NULL; a static

@@ -7,11 +7,9 @@
 #include "common/error.h"
 #include "common/strutil.h"
 #include "otel/baggage.h"
+#include "propagation/internal.h"
 
-typedef struct entry {
-    const char *name, *value, *metadata;
-    size_t name_len, value_len, metadata_len;
-} entry;
+typedef otel__baggage_kv entry;
 
 struct otel_baggage {
     _Atomic uint32_t refs;
@@ -67,6 +65,34 @@ static size_t find(const otel_baggage *b, const char *name, size_t len, int *fou
     }
     *found = 0;
     return lo;
+}
+
+otel_baggage *otel__baggage_from(const otel__baggage_kv *kv, size_t n) {
+    if (!n || n > OTEL__BAGGAGE_FROM_MAX) return NULL;
+    entry sorted[OTEL__BAGGAGE_FROM_MAX];
+    size_t m = 0;
+    /* insertion sort (n is small); an equal name replaces in place, so the
+     * last occurrence wins as with repeated sets */
+    for (size_t i = 0; i < n; i++) {
+        size_t at = m;
+        int dup = 0;
+        while (at > 0) {
+            int c = cmp_name(sorted[at - 1].name, sorted[at - 1].name_len, kv[i].name, kv[i].name_len);
+            if (c <= 0) {
+                dup = c == 0;
+                break;
+            }
+            at--;
+        }
+        if (dup) {
+            sorted[at - 1] = kv[i];
+            continue;
+        }
+        memmove(&sorted[at + 1], &sorted[at], (m - at) * sizeof *sorted);
+        sorted[at] = kv[i];
+        m++;
+    }
+    return build(sorted, m);
 }
 
 OTEL_API otel_status otel_baggage_set_n(const otel_baggage *baggage, const char *name,

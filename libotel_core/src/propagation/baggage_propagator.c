@@ -57,8 +57,9 @@ static size_t decode_value(const char *s, size_t len, char *out, char *tmp) {
     return otel__utf8_repair(tmp, o, out);
 }
 
-/* Adds one `key=value;props` member to *b; 0 if it is invalid. */
-static int add_member(const char *m, size_t len, otel_baggage **b, char *buf, char *tmp) {
+/* Parses one `key=value;props` member into *kv, its value decoded into
+ * `out` (capacity 3 * len) through `tmp` (capacity len); 0 if invalid. */
+static int parse_member(const char *m, size_t len, otel__baggage_kv *kv, char *out, char *tmp) {
     const char *semi = memchr(m, ';', len);
     size_t kv_len = semi ? (size_t)(semi - m) : len;
     const char *eq = memchr(m, '=', kv_len);
@@ -68,17 +69,14 @@ static int add_member(const char *m, size_t len, otel_baggage **b, char *buf, ch
     otel__trim(&k, &klen);
     otel__trim(&v, &vlen);
     if (!is_token(k, klen)) return 0;
-    size_t dlen = decode_value(v, vlen, buf, tmp);
+    size_t dlen = decode_value(v, vlen, out, tmp);
     if (dlen == (size_t)-1) return 0;
     const char *props = semi ? semi + 1 : "";
     size_t plen = semi ? len - kv_len - 1 : 0;
     otel__trim(&props, &plen);
     for (size_t i = 0; i < plen; i++)
         if ((unsigned char)props[i] < 0x20 || (unsigned char)props[i] > 0x7E) return 0;
-    otel_baggage *next = NULL;
-    if (otel_baggage_set_n(*b, k, klen, buf, dlen, props, plen, &next) != OTEL_OK) return 0;
-    otel_baggage_release(*b);
-    *b = next;
+    *kv = (otel__baggage_kv){k, out, props, klen, dlen, plen};
     return 1;
 }
 
@@ -88,11 +86,15 @@ static otel_context *bg_extract(const otel_propagator *p, otel_context *ctx,
     const char *vals[OTEL__CARRIER_MAX_VALUES];
     size_t lens[OTEL__CARRIER_MAX_VALUES];
     size_t n = otel__carrier_get(c, "baggage", vals, lens, OTEL__CARRIER_MAX_VALUES);
-    otel_baggage *b = NULL;
-    size_t bytes = 0, members = 0;
-    /* a member is at most MAX_BYTES; decoding can triple it */
-    char *buf = malloc(6 * MAX_BYTES + 2);
+    if (!n) return otel_context_retain(ctx); /* no header: no work, no allocation */
+    otel__baggage_kv kv[MAX_MEMBERS];
+    size_t bytes = 0, members = 0, used = 0;
+    /* the members read are at most MAX_BYTES in all: percent-decoding never
+     * grows a value and the U+FFFD repair at most triples it, so the decoded
+     * values (3 * MAX_BYTES) and one scratch value (MAX_BYTES) fit */
+    char *buf = malloc(4 * MAX_BYTES);
     if (!buf) return otel_context_retain(ctx);
+    char *tmp = buf + 3 * MAX_BYTES;
     for (size_t h = 0; h < n && members < MAX_MEMBERS; h++) {
         const char *s = vals[h];
         size_t len = lens[h], i = 0;
@@ -107,10 +109,12 @@ static otel_context *bg_extract(const otel_propagator *p, otel_context *ctx,
             const char *m = s + start;
             otel__trim(&m, &mlen);
             if (!mlen) continue;
-            if (add_member(m, mlen, &b, buf, buf + 3 * MAX_BYTES + 1)) members++;
+            if (parse_member(m, mlen, &kv[members], buf + used, tmp)) used += kv[members++].value_len;
         }
     }
-done:
+done:;
+    /* one allocation for the whole baggage, whatever the member count */
+    otel_baggage *b = otel__baggage_from(kv, members);
     free(buf);
     if (!b) return otel_context_retain(ctx);
     otel_context *out = otel_context_with_baggage(ctx, b);

@@ -124,6 +124,18 @@ OTEL_API const char *otel_headers_get(const otel_headers *h, const char *name) {
     return NULL;
 }
 
+OTEL_API size_t otel_headers_get_all(const otel_headers *h, const char *name, const char **values,
+                                     size_t cap) {
+    if (!h || !name) return 0;
+    size_t n = strlen(name), found = 0;
+    for (size_t i = 0; i < h->count; i++)
+        if (otel__ascii_ieq(h->items[i].name, h->items[i].name_len, name, n)) {
+            if (values && found < cap) values[found] = h->items[i].value;
+            found++;
+        }
+    return found;
+}
+
 /* The header list as a carrier: the getter matches names case-insensitively. */
 static int headers_get(void *ud, const char *key, size_t key_len, size_t index, const char **value,
                        size_t *value_len) {

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "otel/baggage.h"
 #include "otel/propagation.h"
 
 /* Repeated headers read per name, and bytes read per name: hostile input
@@ -47,5 +48,18 @@ struct otel_propagator {
  * (those over 128 characters first, then from the right) until it is at
  * most `limit` characters. Returns the length. */
 size_t otel__tracestate_truncate(const char *ts, size_t len, size_t limit, char *out, size_t cap);
+
+/* One baggage entry as counted strings (not NUL-terminated). */
+typedef struct otel__baggage_kv {
+    const char *name, *value, *metadata;
+    size_t name_len, value_len, metadata_len;
+} otel__baggage_kv;
+
+#define OTEL__BAGGAGE_FROM_MAX 64
+
+/* A baggage of `n` (1..64) entries built with one allocation, sorted, a
+ * later duplicate name replacing an earlier one; the strings must be valid
+ * UTF-8 with non-empty names. NULL for n == 0 or out of memory. */
+otel_baggage *otel__baggage_from(const otel__baggage_kv *kv, size_t n);
 
 #endif

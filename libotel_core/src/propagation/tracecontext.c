@@ -55,13 +55,16 @@ static otel_context *tc_extract(const otel_propagator *p, otel_context *ctx,
         !parse_traceparent(vals[0], lens[0], &sc))
         return otel_context_retain(ctx);
 
-    /* repeated tracestate headers form one list; parse them as one */
+    /* repeated tracestate headers form one list; parse them as one (the
+     * common single header is parsed in place, without an allocation) */
     size_t n = otel__carrier_get(c, "tracestate", vals, lens, OTEL__CARRIER_MAX_VALUES);
     size_t total = 0;
     for (size_t i = 0; i < n; i++) total += lens[i] + 1;
-    char *joined = total ? malloc(total) : NULL;
+    char *joined = n > 1 ? malloc(total) : NULL;
     char ts[OTEL_TRACESTATE_MAX + 1];
     size_t ts_len = 0;
+    if (n == 1 && otel_tracestate_parse(vals[0], lens[0], ts, sizeof ts, &ts_len) != OTEL_OK)
+        ts_len = 0;
     if (joined) {
         size_t o = 0;
         for (size_t i = 0; i < n; i++) {

@@ -346,7 +346,27 @@ START_TEST(test_header_list) {
     ck_assert_uint_eq(otel_headers_count(h), 1);
     ck_assert_str_eq(otel_headers_get(h, "a"), "3");
     ck_assert_int_eq(otel_headers_at(h, 5, NULL, NULL, NULL, NULL), OTEL_ERR_NOT_FOUND);
-    for (int i = 0; i < 1023; i++) ck_assert_int_eq(otel_headers_add(h, "x", "y"), OTEL_OK);
+    /* repeated headers come back in order, whatever their case */
+    ck_assert_int_eq(otel_headers_add(h, "Other", "o"), OTEL_OK);
+    ck_assert_int_eq(otel_headers_add(h, "a", "4"), OTEL_OK);
+    const char *vals[4] = {NULL};
+    ck_assert_uint_eq(otel_headers_get_all(h, "A", NULL, 0), 2);
+    ck_assert_uint_eq(otel_headers_get_all(h, "A", vals, 1), 2); /* sized, capped */
+    ck_assert_str_eq(vals[0], "3");
+    ck_assert_ptr_null(vals[1]);
+    ck_assert_uint_eq(otel_headers_get_all(h, "a", vals, 4), 2);
+    ck_assert_str_eq(vals[1], "4");
+    ck_assert_uint_eq(otel_headers_get_all(h, "missing", vals, 4), 0);
+    ck_assert_uint_eq(otel_headers_get_all(NULL, "a", vals, 4), 0);
+    const char *name, *value;
+    size_t name_len, value_len;
+    ck_assert_int_eq(otel_headers_at(h, 1, &name, &name_len, &value, &value_len), OTEL_OK);
+    ck_assert_str_eq(name, "Other"); /* names are kept as given */
+    ck_assert_uint_eq(name_len, 5);
+    ck_assert_str_eq(value, "o");
+    otel_headers_clear(h);
+    ck_assert_uint_eq(otel_headers_count(h), 0);
+    for (int i = 0; i < 1024; i++) ck_assert_int_eq(otel_headers_add(h, "x", "y"), OTEL_OK);
     ck_assert_int_eq(otel_headers_add(h, "x", "y"), OTEL_ERR_LIMIT);
     otel_headers_free(h);
     otel_headers_free(NULL);
