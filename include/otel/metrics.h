@@ -455,6 +455,17 @@ OTEL_API otel_status otel_metrics_data_point_exemplar(const otel_metrics_data *d
                                                       int64_t *int_value, double *double_value,
                                                       uint8_t *trace_id, uint8_t *span_id);
 
+/**
+ * The filtered attributes of exemplar `k` of point `p` of metric `i`: the
+ * measurement's attributes that a view's attribute keys removed from the
+ * series (up to 4 scalar ones, 128 bytes of keys and strings), so the
+ * exemplar still tells them. Borrowed from `d`; none without such a view.
+ * @return OTEL_ERR_NOT_FOUND past the last exemplar. @since 1.0
+ */
+OTEL_API otel_status otel_metrics_data_point_exemplar_attrs(const otel_metrics_data *d, size_t i,
+                                                            size_t p, size_t k,
+                                                            const otel_attr **attrs, size_t *n_attrs);
+
 #ifdef __cplusplus
 }
 #endif

@@ -30,6 +30,17 @@ void otel__exph_insert(otel__exph *h, double v, uint32_t max_size);
 /* Brings a snapshot down to a coarser (or equal) scale. */
 void otel__exph_to_scale(otel__exph *h, int scale);
 
+#define OTEL__EXEMPLAR_ATTRS 4        /* filtered attributes an exemplar keeps */
+#define OTEL__EXEMPLAR_ATTR_BYTES 128 /* their keys and string values */
+
+/* A filtered attribute inside its exemplar: offsets into `abuf`, so the
+ * exemplar stays a plain value that collection can copy. */
+typedef struct otel__exemplar_attr {
+    uint16_t key_off, key_len, val_off, val_len;
+    int type;
+    uint64_t num; /* bool, int64 or double bits */
+} otel__exemplar_attr;
+
 /* One exemplar: a measurement made inside a sampled span. */
 typedef struct otel__exemplar {
     uint64_t time_ns;
@@ -38,6 +49,12 @@ typedef struct otel__exemplar {
     uint8_t trace_id[16], span_id[8];
     uint64_t seen; /* measurements offered to this slot since the last collection */
     int set;
+    /* attributes of the measurement a view's key filter removed */
+    uint32_t n_kept;
+    otel__exemplar_attr kept[OTEL__EXEMPLAR_ATTRS];
+    char abuf[OTEL__EXEMPLAR_ATTR_BYTES];
+    const otel_attr *attrs; /* collected data only: `kept` as attributes */
+    size_t n_attrs;
 } otel__exemplar;
 
 enum { OTEL__EXEMPLARS_OFF = 0, OTEL__EXEMPLARS_ON = 1, OTEL__EXEMPLARS_TRACE_BASED = 2 };

@@ -355,16 +355,19 @@ static inline void apply(otel_instrument *inst, otel__series *s, int64_t iv, dou
 }
 
 /* A view's attribute filter: the kept attributes into `out` (room for 64). */
+static int key_kept(const otel_instrument *inst, const otel_attr *a) {
+    int listed = 0;
+    for (size_t j = 0; j < inst->n_keys && !listed; j++)
+        listed = a->key && strlen(inst->keys[j]) == a->key_len &&
+                 memcmp(inst->keys[j], a->key, a->key_len) == 0;
+    return listed != inst->exclude_keys;
+}
+
 static size_t filter_attrs(const otel_instrument *inst, const otel_attr *attrs, size_t n,
                            otel_attr *out) {
     size_t k = 0;
-    for (size_t i = 0; i < n && k < 64; i++) {
-        int listed = 0;
-        for (size_t j = 0; j < inst->n_keys && !listed; j++)
-            listed = attrs[i].key && strlen(inst->keys[j]) == attrs[i].key_len &&
-                     memcmp(inst->keys[j], attrs[i].key, attrs[i].key_len) == 0;
-        if (listed != inst->exclude_keys) out[k++] = attrs[i];
-    }
+    for (size_t i = 0; i < n && k < 64; i++)
+        if (key_kept(inst, &attrs[i])) out[k++] = attrs[i];
     return k;
 }
 
@@ -387,9 +390,39 @@ static size_t exemplar_slots(const otel_instrument *inst) {
     }
 }
 
+/* Keeps in `e` the measurement's attributes that the view's key filter
+ * removed (scalars; as many as fit). */
+static void keep_filtered(const otel_instrument *inst, otel__exemplar *e, const otel_attr *attrs,
+                          size_t n) {
+    e->n_kept = 0;
+    size_t used = 0;
+    for (size_t i = 0; i < n && e->n_kept < OTEL__EXEMPLAR_ATTRS; i++) {
+        const otel_attr *a = &attrs[i];
+        if (!attr_ok(a) || key_kept(inst, a) || a->type > OTEL_VALUE_DOUBLE) continue;
+        size_t vlen = a->type == OTEL_VALUE_STRING ? a->len : 0;
+        if (used + a->key_len + vlen > OTEL__EXEMPLAR_ATTR_BYTES) continue;
+        otel__exemplar_attr *k = &e->kept[e->n_kept++];
+        k->type = a->type;
+        k->key_off = (uint16_t)used;
+        k->key_len = (uint16_t)a->key_len;
+        memcpy(e->abuf + used, a->key, a->key_len);
+        used += a->key_len;
+        k->val_off = (uint16_t)used;
+        k->val_len = (uint16_t)vlen;
+        if (vlen) memcpy(e->abuf + used, a->ptr, vlen);
+        used += vlen;
+        k->num = a->type == OTEL_VALUE_BOOL    ? (uint64_t)(a->bool_value != 0)
+                 : a->type == OTEL_VALUE_INT64 ? (uint64_t)a->int_value
+                 : a->type == OTEL_VALUE_DOUBLE ? dbits(a->double_value)
+                                                : 0;
+    }
+}
+
 /* Offers a measurement to the series' reservoir when the filter lets it:
- * always_on, or trace_based inside a sampled span. */
-static void offer_exemplar(otel_instrument *inst, otel__series *s, int64_t iv, double dv, int from_int) {
+ * always_on, or trace_based inside a sampled span. `attrs` are the
+ * measurement's own (before a view's filter). */
+static void offer_exemplar(otel_instrument *inst, otel__series *s, int64_t iv, double dv, int from_int,
+                           const otel_attr *attrs, size_t n_attrs) {
     const otel_span *cur = otel__context_current_span();
     /* trace_based (the default): the common case, no sampled span, costs
      * one thread-local read and returns here */
@@ -430,6 +463,7 @@ static void offer_exemplar(otel_instrument *inst, otel__series *s, int64_t iv, d
                 memset(e->trace_id, 0, 16);
                 memset(e->span_id, 0, 8);
             }
+            if (inst->has_keys) keep_filtered(inst, e, attrs, n_attrs);
             e->set = 1;
         }
     }
@@ -448,11 +482,13 @@ static void offer_exemplar(otel_instrument *inst, otel__series *s, int64_t iv, d
 static inline void record_stream(otel_instrument *inst, int64_t iv, double dv, int from_int,
                                  const otel_attr *attrs, size_t n_attrs) {
     if (inst->agg == OTEL_AGGREGATION_DROP) return;
+    const otel_attr *given = attrs;
+    size_t n_given = n_attrs;
     FILTERED(inst, attrs, n_attrs)
     otel__series *s = series_for(inst, attrs, n_attrs);
     if (!s) return;
     apply(inst, s, iv, dv, from_int);
-    if (inst->meter->provider->exemplar_filter) offer_exemplar(inst, s, iv, dv, from_int);
+    if (inst->meter->provider->exemplar_filter) offer_exemplar(inst, s, iv, dv, from_int, given, n_given);
 }
 
 /* The further streams other views make of the instrument. */
@@ -1466,6 +1502,29 @@ static void take_exemplars(const otel_instrument *inst, otel__series *s, otel__p
         memset(&s->exemplars[j], 0, sizeof s->exemplars[j]);
     }
     atomic_flag_clear_explicit((atomic_flag *)&s->exph_lock, memory_order_release);
+    for (size_t j = 0; j < k; j++) { /* filtered attributes, pointing into the copy */
+        otel__exemplar *e = &out[j];
+        otel_attr *at = e->n_kept ? otel__arena_alloc(a, e->n_kept * sizeof *at) : NULL;
+        e->attrs = at;
+        e->n_attrs = at ? e->n_kept : 0;
+        for (size_t q = 0; at && q < e->n_kept; q++) {
+            const otel__exemplar_attr *ka = &e->kept[q];
+            memset(&at[q], 0, sizeof at[q]);
+            at[q].key = e->abuf + ka->key_off;
+            at[q].key_len = ka->key_len;
+            at[q].type = ka->type;
+            if (ka->type == OTEL_VALUE_STRING) {
+                at[q].ptr = e->abuf + ka->val_off;
+                at[q].len = ka->val_len;
+            } else if (ka->type == OTEL_VALUE_BOOL) {
+                at[q].bool_value = (int)ka->num;
+            } else if (ka->type == OTEL_VALUE_INT64) {
+                at[q].int_value = (int64_t)ka->num;
+            } else {
+                at[q].double_value = bitsd(ka->num);
+            }
+        }
+    }
     p->exemplars = out;
     p->n_exemplars = k;
 }
@@ -1635,6 +1694,17 @@ OTEL_API otel_status otel_metrics_data_point_exemplar(const otel_metrics_data *d
     if (double_value) *double_value = e->d;
     if (trace_id) memcpy(trace_id, e->trace_id, 16);
     if (span_id) memcpy(span_id, e->span_id, 8);
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_metrics_data_point_exemplar_attrs(const otel_metrics_data *d, size_t i,
+                                                            size_t p, size_t k,
+                                                            const otel_attr **attrs, size_t *n_attrs) {
+    const otel__point *pt = point_at(d, i, p);
+    if (!pt || k >= pt->n_exemplars)
+        return otel__fail(OTEL_ERR_NOT_FOUND, "metrics_data: no exemplar %zu", k);
+    if (attrs) *attrs = pt->exemplars[k].attrs;
+    if (n_attrs) *n_attrs = pt->exemplars[k].n_attrs;
     return OTEL_OK;
 }
 

@@ -132,6 +132,11 @@ static Exemplar **exemplars_of(otel__arena *a, const otel__point *p, size_t *n) 
             x->span_id.data = ids + 16;
             x->span_id.len = 8;
         }
+        if (e->n_attrs) {
+            x->filtered_attributes = kvs_of(a, e->attrs, e->n_attrs);
+            if (!x->filtered_attributes) return NULL;
+            x->n_filtered_attributes = e->n_attrs;
+        }
         out[(*n)++] = x;
     }
     return out;
@@ -363,8 +368,9 @@ static void json_key(otel__buf *b, const char *k) { /* ,"k": */
     otel__buf_lit(b, "\":");
 }
 
-static void json_attrs(otel__buf *b, const otel_attr *a, size_t n) {
-    otel__buf_lit(b, "\"attributes\":[");
+/* An array of KeyValue. */
+static void json_kvs(otel__buf *b, const otel_attr *a, size_t n) {
+    otel__buf_putc(b, '[');
     for (size_t i = 0; i < n; i++) {
         if (i) otel__buf_putc(b, ',');
         otel__buf_lit(b, "{\"key\":");
@@ -374,6 +380,11 @@ static void json_attrs(otel__buf *b, const otel_attr *a, size_t n) {
         otel__buf_putc(b, '}');
     }
     otel__buf_putc(b, ']');
+}
+
+static void json_attrs(otel__buf *b, const otel_attr *a, size_t n) {
+    otel__buf_lit(b, "\"attributes\":");
+    json_kvs(b, a, n);
 }
 
 static void json_hex(otel__buf *b, const uint8_t *p, size_t n) {
@@ -411,6 +422,10 @@ static void json_point_common(otel__buf *b, const otel__point *p) {
                 json_hex(b, e->trace_id, 16);
                 otel__buf_lit(b, ",\"spanId\":");
                 json_hex(b, e->span_id, 8);
+            }
+            if (e->n_attrs) {
+                otel__buf_lit(b, ",\"filteredAttributes\":");
+                json_kvs(b, e->attrs, e->n_attrs);
             }
             otel__buf_putc(b, '}');
         }
