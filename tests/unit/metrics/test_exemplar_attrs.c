@@ -10,6 +10,7 @@
 #include "metrics/internal.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
 #include "otel/otel.h"
+#include "metrics/metrics_fixture.h"
 #include "trace/trace_fixture.h"
 
 static otel_meter_provider *mp;
@@ -17,12 +18,7 @@ static otel_metric_reader *r;
 static otel_instrument *requests, *plain;
 
 static void setup(void) {
-    otel_options *o;
-    otel_options_new(&o);
-    otel_options_set(o, "OTEL_METRICS_EXPORTER", "none");
-    otel_options_set(o, "OTEL_METRICS_EXEMPLAR_FILTER", "always_on");
-    ck_assert_int_eq(otel_meter_provider_new(&mp, o), OTEL_OK);
-    otel_options_free(o);
+    mp = mx_provider("OTEL_METRICS_EXEMPLAR_FILTER", "always_on");
     otel_view *v;
     ck_assert_int_eq(otel_view_new(&v, "requests"), OTEL_OK);
     const char *keep[] = {"route"};
@@ -49,15 +45,6 @@ static void teardown(void) {
     otel_meter_provider_release(mp);
 }
 
-static long find(const otel_metrics_data *d, const char *name) {
-    for (size_t i = 0; i < otel_metrics_data_count(d); i++) {
-        const char *n;
-        otel_metrics_data_metric(d, i, &n, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-        if (strcmp(n, name) == 0) return (long)i;
-    }
-    return -1;
-}
-
 static const otel_attr *attr(const otel_attr *a, size_t n, const char *key) {
     for (size_t i = 0; i < n; i++)
         if (a[i].key_len == strlen(key) && memcmp(a[i].key, key, a[i].key_len) == 0) return &a[i];
@@ -67,7 +54,7 @@ static const otel_attr *attr(const otel_attr *a, size_t n, const char *key) {
 START_TEST(test_filtered_attributes_through_the_accessor) {
     otel_metrics_data *d = NULL;
     ck_assert_int_eq(otel_metric_reader_collect(r, &d), OTEL_OK);
-    long i = find(d, "requests");
+    long i = mx_find(d, "requests", NULL);
     ck_assert_int_ge(i, 0);
     const otel_attr *pa;
     size_t pn;
@@ -91,7 +78,7 @@ START_TEST(test_filtered_attributes_through_the_accessor) {
     ck_assert_int_eq(otel_metrics_data_point_exemplar_attrs(d, (size_t)i, 0, 1, &ea, &en),
                      OTEL_ERR_NOT_FOUND);
     /* no view, nothing filtered: an exemplar without attributes */
-    i = find(d, "plain");
+    i = mx_find(d, "plain", NULL);
     ck_assert_int_eq(otel_metrics_data_point_exemplar_attrs(d, (size_t)i, 0, 0, &ea, &en), OTEL_OK);
     ck_assert_uint_eq(en, 0);
     otel_metrics_data_release(d);

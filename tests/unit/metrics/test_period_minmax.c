@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "otel/otel.h"
+#include "metrics/metrics_fixture.h"
 #include "trace/trace_fixture.h"
 
 static otel_meter_provider *mp;
@@ -13,11 +14,7 @@ static otel_metric_reader *cum, *del, *del2;
 static otel_meter *meter;
 
 static void setup(void) {
-    otel_options *o;
-    otel_options_new(&o);
-    otel_options_set(o, "OTEL_METRICS_EXPORTER", "none");
-    ck_assert_int_eq(otel_meter_provider_new(&mp, o), OTEL_OK);
-    otel_options_free(o);
+    mp = mx_provider(NULL, NULL);
     ck_assert_int_eq(otel_metric_reader_manual_new(&cum, OTEL_TEMPORALITY_CUMULATIVE), OTEL_OK);
     ck_assert_int_eq(otel_metric_reader_manual_new(&del, OTEL_TEMPORALITY_DELTA), OTEL_OK);
     ck_assert_int_eq(otel_metric_reader_manual_new(&del2, OTEL_TEMPORALITY_DELTA), OTEL_OK);

@@ -7,15 +7,11 @@
 #include <string.h>
 
 #include "otel/otel.h"
+#include "metrics/metrics_fixture.h"
 #include "trace/trace_fixture.h"
 
 static otel_meter_provider *provider_with(otel_metric_reader *r) {
-    otel_options *o;
-    otel_options_new(&o);
-    otel_options_set(o, "OTEL_METRICS_EXPORTER", "none");
-    otel_meter_provider *mp = NULL;
-    ck_assert_int_eq(otel_meter_provider_new(&mp, o), OTEL_OK);
-    otel_options_free(o);
+    otel_meter_provider *mp = mx_provider(NULL, NULL);
     ck_assert_int_eq(otel_meter_provider_add_reader(mp, r), OTEL_OK);
     return mp;
 }

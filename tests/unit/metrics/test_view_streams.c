@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "otel/otel.h"
+#include "metrics/metrics_fixture.h"
 #include "trace/trace_fixture.h"
 
 static otel_meter_provider *mp;
@@ -22,11 +23,7 @@ static void add_view(const char *pattern, const char *rename, int aggregation, c
 }
 
 static void setup(void) {
-    otel_options *o;
-    otel_options_new(&o);
-    otel_options_set(o, "OTEL_METRICS_EXPORTER", "none");
-    ck_assert_int_eq(otel_meter_provider_new(&mp, o), OTEL_OK);
-    otel_options_free(o);
+    mp = mx_provider(NULL, NULL);
     ck_assert_int_eq(otel_metric_reader_manual_new(&reader, OTEL_TEMPORALITY_CUMULATIVE), OTEL_OK);
     ck_assert_int_eq(otel_meter_provider_add_reader(mp, reader), OTEL_OK);
     /* requests: all attributes; requests.by_route: route only; both sums */
@@ -46,18 +43,9 @@ static void teardown(void) {
     otel_meter_provider_release(mp);
 }
 
-static long find(const otel_metrics_data *d, const char *name, size_t *np) {
-    for (size_t i = 0; i < otel_metrics_data_count(d); i++) {
-        const char *n;
-        otel_metrics_data_metric(d, i, &n, NULL, NULL, NULL, NULL, NULL, np, NULL);
-        if (strcmp(n, name) == 0) return (long)i;
-    }
-    return -1;
-}
-
 /* The sum of the int values of every point of `name`. */
 static int64_t total(const otel_metrics_data *d, const char *name, size_t *np) {
-    long i = find(d, name, np);
+    long i = mx_find(d, name, np);
     ck_assert_msg(i >= 0, "no stream %s", name);
     int64_t sum = 0;
     for (size_t p = 0; p < *np; p++) {
@@ -107,8 +95,8 @@ START_TEST(test_a_dropped_stream_and_a_kept_one) {
     otel_metrics_data *d = NULL;
     ck_assert_int_eq(otel_metric_reader_collect(reader, &d), OTEL_OK);
     size_t np = 0;
-    ck_assert_int_lt(find(d, "latency", &np), 0);
-    long i = find(d, "latency.kept", &np);
+    ck_assert_int_lt(mx_find(d, "latency", &np), 0);
+    long i = mx_find(d, "latency.kept", &np);
     ck_assert_int_ge(i, 0);
     uint64_t count;
     otel_metrics_data_point(d, (size_t)i, 0, NULL, NULL, NULL, NULL, NULL, &count, NULL, NULL, NULL);
