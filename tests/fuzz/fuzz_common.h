@@ -36,6 +36,24 @@ static inline otel_headers *fuzz_headers(const uint8_t *data, size_t size,
     return h;
 }
 
+/* Percent-encodes every byte but ASCII letters and digits into out
+ * (capacity 3 * len); returns the length written. */
+static inline size_t fuzz_pct_encode(const char *s, size_t len, char *out) {
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+            out[o++] = (char)c;
+        } else {
+            out[o++] = '%';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        }
+    }
+    return o;
+}
+
 /* The remote span context a propagator extracted from `h` (zero if none). */
 static inline otel_span_context fuzz_extract(otel_propagator *p, otel_headers *h,
                                              otel_context **ctx_out) {
