@@ -204,3 +204,27 @@ def test_explicit_times_and_links(provider):
     s.add_link(first, {"why": "retry"})
     s.end(end_time=2_000_000_000)
     assert [x["name"] for x in provider.finished_spans()] == ["first", "second"]
+
+
+def test_attribute_values_at_the_edges(provider):
+    import enum
+
+    class Code(enum.IntEnum):
+        OK = 200
+
+    class Name(str):
+        pass
+
+    t = provider.get_tracer("test")
+    attrs = {"min": -(1 << 63), "max": (1 << 63) - 1, "neg0": -0.0, "enum": Code.OK,
+             "sub": Name("n"), "surrogate": "a\udc80b", "empty": "", "f": False}
+    t.start_span("edges", attributes=attrs).end()
+    t.start_span("edges2", attributes=dict(attrs)).end()  # the cached conversion
+    spans = by_name(provider)
+    for name in ("edges", "edges2"):
+        got = spans[name]["attributes"]
+        assert got["min"] == -(1 << 63) and got["max"] == (1 << 63) - 1
+        assert got["enum"] == 200 and type(got["enum"]) is int
+        assert got["sub"] == "n" and got["empty"] == "" and got["f"] is False
+        # a lone surrogate is invalid UTF-8; the core repairs it as Python would
+        assert got["surrogate"] == "a\udc80b".encode("utf-8", "surrogatepass").decode("utf-8", "replace")

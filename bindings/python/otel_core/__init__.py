@@ -138,22 +138,66 @@ def _attrs(attributes):
     return built
 
 
+_I64_MIN, _I64_MAX = -(1 << 63), (1 << 63) - 1
+
+
 def _build_attrs(attributes):
     if not hasattr(attributes, "items"):
         raise TypeError("attributes must be a mapping, not %s" % type(attributes).__name__)
+    # str, int, float and bool values (the common case): rows that cffi
+    # turns into the struct array in one call
+    rows, keep = [], []
+    for key, value in attributes.items():
+        k = _KEYS.get(key)
+        if k is None:
+            k = _key_entry(key)
+        t = type(value)
+        if t is str:
+            vb = value.encode("utf-8", "surrogatepass")
+            keep.append(vb)
+            rows.append((k[1], k[2], 1, 0, 0, 0.0, ffi.from_buffer(vb), len(vb)))
+        elif t is int and _I64_MIN <= value <= _I64_MAX:
+            rows.append((k[1], k[2], 3, 0, value, 0.0, _NULL, 0))
+        elif t is float:
+            rows.append((k[1], k[2], 4, 0, 0, value, _NULL, 0))
+        elif t is bool:
+            rows.append((k[1], k[2], 2, value, 0, 0.0, _NULL, 0))
+        else:
+            return _build_attrs_generic(attributes)
+        keep.append(k)
+    arr = ffi.new("otel_attr[]", rows)
+    keep.append(arr)
+    return arr, len(rows), keep
+
+
+def _build_attrs_generic(attributes):
     n = len(attributes)
     arr = ffi.new("otel_attr[]", n)
     keep = [arr]
     i = 0
     for key, value in attributes.items():
-        kb = _b(key, "attribute key")
-        keep.append(kb)
+        k = _KEYS.get(key)
+        if k is None:
+            k = _key_entry(key)
+        keep.append(k)
         a = arr[i]
-        a.key = ffi.from_buffer(kb)
-        a.key_len = len(kb)
+        a.key, a.key_len = k[1], k[2]
         _set_value(a, value, keep, key)
         i += 1
     return arr, i, keep
+
+
+_KEYS = {}  # attribute key -> (UTF-8 bytes, pointer to them, length): keys repeat
+
+
+def _key_entry(key):
+    kb = _b(key, "attribute key")
+    k = (kb, ffi.from_buffer(kb), len(kb))
+    if type(key) is str:
+        if len(_KEYS) >= _ATTR_CACHE_MAX:
+            _KEYS.clear()
+        _KEYS[key] = k
+    return k
 
 
 def _set_value(a, value, keep, key):
