@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config protobuf-c-compiler libprotobuf-c-dev
           libcurl4-openssl-dev zlib1g-dev check clang libclang-rt-14-dev
           abigail-tools python3-venv python3-dev openssl
-          swig lua5.4 liblua5.4-dev lua-busted ruby ruby-dev)
+          swig lua5.4 liblua5.4-dev lua-busted lua-dkjson ruby ruby-dev valgrind)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

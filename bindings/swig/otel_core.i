@@ -1,122 +1,36 @@
 /* The low-level module every SWIG binding of libotel_core shares (Lua and
- * Ruby). Deliberately flat: handles plus functions of strings and numbers,
- * so no language needs a typemap beyond SWIG's own; the idiomatic layer of
- * each language (bindings/lua/otel_core.lua, bindings/ruby/lib/otel_core.rb)
- * turns tables and hashes into these calls.
+ * Ruby): handles and functions of strings, numbers and attribute tables.
+ * The idiomatic layers (bindings/lua/otel_core.lua,
+ * bindings/ruby/lib/otel_core.rb) add methods to the handle types.
  *
- * Ownership: every handle this module returns is a reference the host
- * object owns; the host's garbage collector releases it (the destructors
- * below), never earlier. Handles passed in are borrowed for the call, and
- * every function accepts nil/NULL handles. */
+ * Each language's interface file includes this one after defining, as
+ * typemaps, how its values become these C arguments:
+ *   OTEL_HANDLE(name, Class, ctype, free_fn)  a handle the host object owns:
+ *       `ctype *` in (nil -> NULL, another type -> a type error naming the
+ *       argument), `ctype *` out (a new reference; free_fn runs when the host
+ *       collects the object, never earlier);
+ *   otel_swig_span *, otel_swig_span   the span box (below);
+ *   otel_context *PARENT               nil, a context or a span;
+ *   (const otel_attr *attrs, size_t n_attrs)   a table / Hash of attributes;
+ *   const otel_attr *VALUE             one attribute value;
+ *   otel_swig_number                   a number, integer or not.
+ * Strings and attribute arrays are borrowed from the host for the call;
+ * the core copies what it keeps. No function here keeps a host pointer. */
 
 %{
-#include <math.h>
-#include <otel/otel.h>
-#include <stdlib.h>
-#include <string.h>
-
-/* A tracer of a provider, holding a reference on it so the tracer (owned
- * by the provider) stays valid while the host object lives. */
-typedef struct otel_swig_tracer {
-    otel_tracer_provider *tp;
-    otel_tracer *t;
-} otel_swig_tracer;
-
-/* Attributes collected one by one (strings copied), for span start,
- * events and exceptions. */
-typedef struct otel_swig_attrs {
-    otel_attr *items;
-    size_t n, cap;
-} otel_swig_attrs;
-
-/* A meter of a meter provider, holding a reference on it. */
-typedef struct otel_swig_meter {
-    otel_meter_provider *mp;
-    otel_meter *m;
-} otel_swig_meter;
-
-/* The manual reader configure_metrics(memory) attaches, for tests. */
-static otel_metric_reader *swig_memory_reader;
-
-static otel_attr *swig_attrs_slot(otel_swig_attrs *a, const char *key) {
-    if (!a || !key) return NULL;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 8;
-        otel_attr *items = (otel_attr *)realloc(a->items, cap * sizeof *items);
-        if (!items) return NULL;
-        a->items = items;
-        a->cap = cap;
-    }
-    otel_attr *s = &a->items[a->n];
-    memset(s, 0, sizeof *s);
-    s->key_len = strlen(key);
-    char *k = (char *)malloc(s->key_len + 1);
-    if (!k) return NULL;
-    memcpy(k, key, s->key_len + 1);
-    s->key = k;
-    a->n++;
-    return s;
-}
-
-static void swig_attrs_clear(otel_swig_attrs *a) {
-    for (size_t i = 0; i < a->n; i++) {
-        free((void *)a->items[i].key);
-        if (a->items[i].type == OTEL_VALUE_STRING) free((void *)a->items[i].ptr);
-    }
-    a->n = 0;
-}
+#include "otel_swig.h"
 %}
 
 %include <stdint.i>
 
-%nodefaultctor;
-%nodefaultdtor;
+/* ---- handles ----------------------------------------------------------------- */
 
-/* ---- handles and their destructors ---------------------------------------- */
-
-struct otel_span {};
-struct otel_context {};
-struct otel_tracer_provider {};
-struct otel_options {};
-struct otel_headers {};
-struct otel_swig_tracer {};
-struct otel_swig_attrs {};
-struct otel_swig_meter {};
-struct otel_instrument {};
-typedef struct otel_span otel_span;
-typedef struct otel_context otel_context;
-typedef struct otel_tracer_provider otel_tracer_provider;
-typedef struct otel_options otel_options;
-typedef struct otel_headers otel_headers;
-typedef struct otel_swig_tracer otel_swig_tracer;
-typedef struct otel_swig_attrs otel_swig_attrs;
-typedef struct otel_swig_meter otel_swig_meter;
-typedef struct otel_instrument otel_instrument; /* owned by its provider: no destructor */
-
-%extend otel_span { ~otel_span() { otel_span_release($self); } }
-%extend otel_context { ~otel_context() { otel_context_release($self); } }
-%extend otel_tracer_provider { ~otel_tracer_provider() { otel_tracer_provider_release($self); } }
-%extend otel_options { ~otel_options() { otel_options_free($self); } }
-%extend otel_headers { ~otel_headers() { otel_headers_free($self); } }
-%extend otel_swig_tracer {
-    ~otel_swig_tracer() {
-        otel_tracer_provider_release($self->tp);
-        free($self);
-    }
-}
-%extend otel_swig_meter {
-    ~otel_swig_meter() {
-        otel_meter_provider_release($self->mp);
-        free($self);
-    }
-}
-%extend otel_swig_attrs {
-    ~otel_swig_attrs() {
-        swig_attrs_clear($self);
-        free($self->items);
-        free($self);
-    }
-}
+OTEL_HANDLE(context, Context, otel_context, otel_context_release)
+OTEL_HANDLE(tracer, Tracer, otel_swig_tracer, otel_swig_tracer_free)
+OTEL_HANDLE(meter, Meter, otel_swig_meter, otel_swig_meter_free)
+OTEL_HANDLE(instrument, Instrument, otel_swig_instrument, otel_swig_instrument_free)
+OTEL_HANDLE(options, Options, otel_options, otel_options_free)
+OTEL_HANDLE(headers, Headers, otel_headers, otel_headers_free)
 
 /* ---- constants ------------------------------------------------------------ */
 
@@ -137,20 +51,10 @@ typedef struct otel_instrument otel_instrument; /* owned by its provider: no des
 
 /* the C functions are otel_swig_<name> (no clash with libc's stat or
  * shutdown); the host languages see <name> */
-%rename(tracer) otel_swig_new_tracer;
-%rename(meter) otel_swig_meter_new;
+%rename(tracer) otel_swig_get_tracer;
+%rename(meter) otel_swig_get_meter;
+%rename(instrument) otel_swig_create_instrument;
 %rename("%(strip:[otel_swig_])s") "";
-
-/* functions that return a new reference the host object owns */
-%newobject otel_swig_options_new;
-%newobject otel_swig_new_tracer;
-%newobject otel_swig_meter_new;
-%newobject otel_swig_start_span;
-%newobject otel_swig_attrs_new;
-%newobject otel_swig_context_with_span;
-%newobject otel_swig_current_context;
-%newobject otel_swig_headers_new;
-%newobject otel_swig_extract;
 
 %inline %{
 const char *otel_swig_version(void) { return otel_version(); }
@@ -162,7 +66,7 @@ otel_options *otel_swig_options_new(void) {
     otel_options *o = NULL;
     return otel_options_new(&o) == OTEL_OK ? o : NULL;
 }
-/* 0 on success, else an otel_status (the message is otel_swig_last_error()) */
+/* 0 on success, else an otel_status (the message is last_error()) */
 int otel_swig_options_set(otel_options *o, const char *name, const char *value) {
     return (int)otel_options_set(o, name, value);
 }
@@ -194,97 +98,96 @@ double otel_swig_stat(const char *name) {
 
 /* ---- tracers and spans ---- */
 
-otel_swig_tracer *otel_swig_new_tracer(const char *name, const char *version) {
+/* A tracer of the process-wide provider; when none was set (by configure
+ * or by a host program), one from the environment becomes it. */
+otel_swig_tracer *otel_swig_get_tracer(const char *name, const char *version) {
     otel_swig_tracer *t = (otel_swig_tracer *)calloc(1, sizeof *t);
     if (!t) return NULL;
     t->tp = otel_tracer_provider_get_global();
-    if (!t->tp) t->tp = otel_tracer_provider_retain(otel_tracer_provider_global()); /* no-op */
+    if (!t->tp) {
+        if (otel_tracer_provider_new(&t->tp, NULL) != OTEL_OK) {
+            free(t);
+            return NULL;
+        }
+        otel_tracer_provider_set_global(t->tp);
+    }
     t->t = otel_tracer_provider_get_tracer(t->tp, name ? name : "", version, NULL);
     return t;
 }
 
-/* parent: a context (nil: the current one of this thread) */
-otel_span *otel_swig_start_span(otel_swig_tracer *t, const char *name, int kind, otel_context *parent,
-                      otel_swig_attrs *attrs) {
-    return otel_tracer_start_span_n(t ? t->t : NULL, name, name ? strlen(name) : 0, kind,
-                                    parent, attrs ? attrs->items : NULL, attrs ? attrs->n : 0,
-                                    NULL, 0, 0);
+/* parent: nil (the current context of this thread), a context or a span */
+otel_swig_span otel_swig_start_span(otel_swig_tracer *t, const char *name, int kind,
+                                    const otel_attr *attrs, size_t n_attrs,
+                                    otel_context *PARENT) {
+    return otel_swig_box(otel_tracer_start_span_n(t ? t->t : NULL, name, name ? strlen(name) : 0,
+                                                  kind, PARENT, attrs, n_attrs, NULL, 0, 0));
 }
-/* Ends the span; the host object keeps its own reference until collected. */
-void otel_swig_end_span(otel_span *s) {
-    if (s) otel_span_end(otel_span_retain(s));
+/* The span current on this thread, for code a host program calls inside
+ * its own span (none: a no-op span with all-zero ids). */
+otel_swig_span otel_swig_current_span(void) {
+    otel_context *c = otel_context_current();
+    otel_span *s = otel_span_retain(otel_context_get_span(c));
+    otel_context_release(c);
+    return otel_swig_box(s);
 }
-int otel_swig_is_recording(otel_span *s) { return otel_span_is_recording(s); }
-void otel_swig_set_str(otel_span *s, const char *key, const char *value) {
-    otel_span_set_attribute_str(s, key, value);
+/* Ends the span and gives it back to the core; the box keeps the ids. */
+void otel_swig_end_span(otel_swig_span *b) {
+    if (!b || !b->s) return;
+    otel_span *s = b->s;
+    b->s = NULL;
+    otel_span_end(s);
 }
-void otel_swig_set_i64(otel_span *s, const char *key, int64_t value) { otel_span_set_attribute_i64(s, key, value); }
-void otel_swig_set_f64(otel_span *s, const char *key, double value) { otel_span_set_attribute_f64(s, key, value); }
-void otel_swig_set_bool(otel_span *s, const char *key, int value) { otel_span_set_attribute_bool(s, key, value); }
-void otel_swig_add_event(otel_span *s, const char *name, otel_swig_attrs *attrs) {
-    otel_span_add_event(s, name, attrs ? attrs->items : NULL, attrs ? attrs->n : 0);
+int otel_swig_is_recording(otel_swig_span *b) { return b && otel_span_is_recording(b->s); }
+int otel_swig_is_sampled(otel_swig_span *b) { return b && (b->sc.trace_flags & 1); }
+void otel_swig_set_attribute(otel_swig_span *b, const char *KEY, const otel_attr *VALUE) {
+    if (!b || !KEY || !VALUE) return;
+    otel_attr a = *VALUE;
+    a.key = KEY;
+    a.key_len = strlen(KEY);
+    otel_span_set_attributes(b->s, &a, 1);
 }
-void otel_swig_add_link(otel_span *s, otel_span *target) { otel_span_add_link(s, target, NULL, 0); }
-void otel_swig_record_exception(otel_span *s, const char *type, const char *message,
-                      const char *stacktrace) {
-    otel_span_record_exception(s, type, message, stacktrace, NULL, 0);
+void otel_swig_set_attributes(otel_swig_span *b, const otel_attr *attrs, size_t n_attrs) {
+    if (b) otel_span_set_attributes(b->s, attrs, n_attrs);
 }
-void otel_swig_set_status(otel_span *s, int code, const char *description) {
-    otel_span_set_status(s, code, description);
+void otel_swig_add_event(otel_swig_span *b, const char *KEY, const otel_attr *attrs,
+                         size_t n_attrs) {
+    if (b) otel_span_add_event(b->s, KEY, attrs, n_attrs);
 }
-void otel_swig_update_name(otel_span *s, const char *name) { otel_span_update_name(s, name); }
-
-/* hex ids; "" for nil */
-const char *otel_swig_trace_id(otel_span *s) {
+void otel_swig_add_link(otel_swig_span *b, otel_swig_span *target, const otel_attr *attrs,
+                        size_t n_attrs) {
+    if (!b || !b->s || !target) return;
+    otel_span *t = otel_swig_span_ref(target);
+    otel_span_add_link(b->s, t, attrs, n_attrs);
+    otel_span_release(t);
+}
+void otel_swig_record_exception(otel_swig_span *b, const char *type, const char *message,
+                                const char *stacktrace) {
+    if (b) otel_span_record_exception(b->s, type, message, stacktrace, NULL, 0);
+}
+void otel_swig_set_status(otel_swig_span *b, int code, const char *description) {
+    if (b) otel_span_set_status(b->s, code, description);
+}
+void otel_swig_update_name(otel_swig_span *b, const char *KEY) {
+    if (b) otel_span_update_name(b->s, KEY);
+}
+/* hex ids, all zeros for a non-recording span without a parent */
+const char *otel_swig_trace_id(otel_swig_span *b) {
     static __thread char buf[33];
-    otel_span_context sc;
-    otel_span_get_context(s, &sc);
-    for (int i = 0; i < 16; i++) snprintf(buf + 2 * i, 3, "%02x", sc.trace_id[i]);
-    return s ? buf : "";
+    static const uint8_t zero[16];
+    return otel_swig_hex(b ? b->sc.trace_id : zero, 16, buf);
 }
-const char *otel_swig_span_id(otel_span *s) {
+const char *otel_swig_span_id(otel_swig_span *b) {
     static __thread char buf[17];
-    otel_span_context sc;
-    otel_span_get_context(s, &sc);
-    for (int i = 0; i < 8; i++) snprintf(buf + 2 * i, 3, "%02x", sc.span_id[i]);
-    return s ? buf : "";
-}
-
-/* ---- attributes ---- */
-
-otel_swig_attrs *otel_swig_attrs_new(void) { return (otel_swig_attrs *)calloc(1, sizeof(otel_swig_attrs)); }
-void otel_swig_attrs_str(otel_swig_attrs *a, const char *key, const char *value) {
-    otel_attr *s = swig_attrs_slot(a, key);
-    if (!s || !value) return;
-    size_t n = strlen(value);
-    char *v = (char *)malloc(n + 1);
-    if (!v) return;
-    memcpy(v, value, n + 1);
-    s->type = OTEL_VALUE_STRING;
-    s->ptr = v;
-    s->len = n;
-}
-void otel_swig_attrs_i64(otel_swig_attrs *a, const char *key, int64_t value) {
-    otel_attr *s = swig_attrs_slot(a, key);
-    if (s) { s->type = OTEL_VALUE_INT64; s->int_value = value; }
-}
-void otel_swig_attrs_f64(otel_swig_attrs *a, const char *key, double value) {
-    otel_attr *s = swig_attrs_slot(a, key);
-    if (s) { s->type = OTEL_VALUE_DOUBLE; s->double_value = value; }
-}
-void otel_swig_attrs_bool(otel_swig_attrs *a, const char *key, int value) {
-    otel_attr *s = swig_attrs_slot(a, key);
-    if (s) { s->type = OTEL_VALUE_BOOL; s->bool_value = value != 0; }
+    static const uint8_t zero[8];
+    return otel_swig_hex(b ? b->sc.span_id : zero, 8, buf);
 }
 
 /* ---- contexts ---- */
 
-otel_context *otel_swig_context_with_span(otel_span *s) {
-    return s ? otel_context_with_span(otel_context_root(), s) : NULL;
-}
-otel_context *otel_swig_current_context(void) { return otel_context_current(); }
-/* Makes ctx current on this thread; returns the token for detach. */
-double otel_swig_attach(otel_context *ctx) { return (double)otel_context_attach(ctx); }
+otel_context *otel_swig_context_with_span(otel_swig_span *b) { return otel_swig_span_context(b); }
+/* Makes a context (or a span's) current on this thread; the token for
+ * detach. A double: exact up to 2^53 attaches per thread. */
+double otel_swig_attach(otel_context *PARENT) { return (double)otel_context_attach(PARENT); }
 int otel_swig_detach(double token) { return (int)otel_context_detach((uint64_t)token); }
 
 /* ---- propagation (the global propagator, OTEL_PROPAGATORS) ---- */
@@ -305,10 +208,10 @@ const char *otel_swig_headers_value(otel_headers *h, int i) {
     const char *v = NULL;
     return otel_headers_at(h, (size_t)i, NULL, NULL, &v, NULL) == OTEL_OK ? v : NULL;
 }
-/* ctx nil: the current context of this thread */
-void otel_swig_inject(otel_context *ctx, otel_headers *h) {
+/* PARENT nil: the current context of this thread */
+void otel_swig_inject(otel_headers *h, otel_context *PARENT) {
     otel_propagator *p = otel_propagator_get_global();
-    otel_propagator_inject_headers(p, ctx, h);
+    otel_propagator_inject_headers(p, PARENT, h);
     otel_propagator_release(p);
 }
 otel_context *otel_swig_extract(otel_headers *h) {
@@ -327,21 +230,23 @@ int otel_swig_configure_metrics(otel_options *o, int memory) {
     otel_status st = otel_meter_provider_new(&mp, o);
     if (st != OTEL_OK) return (int)st;
     if (memory) {
-        otel_metric_reader_release(swig_memory_reader);
-        swig_memory_reader = NULL;
-        otel_metric_reader_manual_new(&swig_memory_reader, OTEL_TEMPORALITY_CUMULATIVE);
-        otel_meter_provider_add_reader(mp, swig_memory_reader);
+        otel_metric_reader_release(otel_swig_memory_reader);
+        otel_swig_memory_reader = NULL;
+        otel_metric_reader_manual_new(&otel_swig_memory_reader, OTEL_TEMPORALITY_CUMULATIVE);
+        otel_meter_provider_add_reader(mp, otel_swig_memory_reader);
     }
     otel_meter_provider_set_global(mp);
     otel_meter_provider_release(mp);
     return 0;
 }
 
-otel_swig_meter *otel_swig_meter_new(const char *name, const char *version) {
+/* A meter of the process-wide meter provider (one from the environment
+ * when none was set). */
+otel_swig_meter *otel_swig_get_meter(const char *name, const char *version) {
     otel_swig_meter *m = (otel_swig_meter *)calloc(1, sizeof *m);
     if (!m) return NULL;
     m->mp = otel_meter_provider_get_global();
-    if (!m->mp) { /* none configured: one from the environment */
+    if (!m->mp) {
         if (otel_meter_provider_new(&m->mp, NULL) != OTEL_OK) {
             free(m);
             return NULL;
@@ -352,25 +257,34 @@ otel_swig_meter *otel_swig_meter_new(const char *name, const char *version) {
     return m;
 }
 
-/* NULL on a bad name (the message is last_error()). */
-otel_instrument *otel_swig_instrument(otel_swig_meter *m, int kind, int number, const char *name,
-                                      const char *unit, const char *description) {
-    otel_instrument *i = NULL;
-    return m && otel_meter_create_instrument(&i, m->m, kind, number, name, unit, description) == OTEL_OK
-               ? i : NULL;
+/* nil on a bad name (the message is last_error()). */
+otel_swig_instrument *otel_swig_create_instrument(otel_swig_meter *m, int kind, int number,
+                                           const char *name, const char *unit,
+                                           const char *description) {
+    otel_instrument *inst = NULL;
+    if (!m || otel_meter_create_instrument(&inst, m->m, kind, number, name, unit, description) != OTEL_OK)
+        return NULL;
+    otel_swig_instrument *i = (otel_swig_instrument *)calloc(1, sizeof *i);
+    if (!i) return NULL;
+    i->mp = otel_meter_provider_retain(m->mp);
+    i->i = inst;
+    i->is_int = number == OTEL_NUMBER_INT64;
+    return i;
 }
-void otel_swig_record_i64(otel_instrument *i, int64_t v, otel_swig_attrs *a) {
-    otel_instrument_record_i64(i, v, a ? a->items : NULL, a ? a->n : 0);
-}
-void otel_swig_record_f64(otel_instrument *i, double v, otel_swig_attrs *a) {
-    otel_instrument_record_f64(i, v, a ? a->items : NULL, a ? a->n : 0);
+/* An integer into an integer instrument as is; anything else as a double. */
+void otel_swig_record(otel_swig_instrument *i, otel_swig_number v, const otel_attr *attrs,
+                      size_t n_attrs) {
+    if (!i) return;
+    if (v.is_int && i->is_int) otel_instrument_record_i64(i->i, v.i, attrs, n_attrs);
+    else otel_instrument_record_f64(i->i, v.is_int ? (double)v.i : v.d, attrs, n_attrs);
 }
 /* For tests: the sum over points of metric `name` in the memory reader
  * (histograms: the count); NaN when absent. */
 double otel_swig_metric_value(const char *name) {
     otel_metrics_data *d = NULL;
     double total = NAN;
-    if (!name || !swig_memory_reader || otel_metric_reader_collect(swig_memory_reader, &d) != OTEL_OK)
+    if (!name || !otel_swig_memory_reader ||
+        otel_metric_reader_collect(otel_swig_memory_reader, &d) != OTEL_OK)
         return total;
     for (size_t i = 0; i < otel_metrics_data_count(d); i++) {
         const char *n;

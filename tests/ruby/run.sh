@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # `make test`: the Ruby binding's minitest suite against the module CMake
-# built in BUILD_DIR/ruby. Ends with "N passed, N failed".
+# builds in BUILD_DIR/ruby (built here when missing). Ends with
+# "N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD_DIR:-$root/build}
 case "$build" in /*) ;; *) build=$root/$build ;; esac
 if [ ! -f "$build/ruby/otel_core_native.so" ]; then
-    echo "ruby: $build/ruby/otel_core_native.so was not built (swig, ruby-dev missing?)"
+    { cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+      cmake --build "$build" -j2 --target otel_core_native >/dev/null; } 2>&1 | tail -n 20
+fi
+if [ ! -f "$build/ruby/otel_core_native.so" ]; then
+    echo "ruby: $build/ruby/otel_core_native.so was not built (swig, ruby-dev missing? scripts/install-deps.sh)"
     echo "0 passed, 1 failed"; exit 1
 fi
 log=$(mktemp)

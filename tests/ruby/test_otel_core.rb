@@ -84,16 +84,61 @@ class OtelCoreTest < Minitest::Test
   def test_wrong_arguments_raise_clear_errors
     assert_raises(TypeError) { @tracer.start_span(42) }
     assert_raises(ArgumentError) { @tracer.start_span("x", kind: :sideways) }
-    assert_raises(TypeError) { @tracer.start_span("x", attributes: { "k" => [] }) }
+    e = assert_raises(TypeError) { @tracer.start_span("x", attributes: { "k" => [[1]] }) }
+    assert_match(/array elements must all be/, e.message)
+    assert_raises(TypeError) { @tracer.start_span("x", attributes: { "k" => {} }) }
+    assert_raises(TypeError) { @tracer.start_span("x", attributes: { 1 => 2 }) }
+    assert_raises(TypeError) { @tracer.start_span("x", attributes: [1]) }
     assert_raises(ArgumentError) { @tracer.start_span("x", attributes: { "k" => 2**70 }) }
+    assert_raises(ArgumentError) { @tracer.start_span("x", attributes: { "k" => [1, -2**64] }) }
     span = @tracer.start_span("x")
     assert_raises(TypeError) { span.set_attribute("k", Object.new) }
+    assert_raises(TypeError) { span.set_attribute(nil, 1) }
+    assert_raises(ArgumentError) { span.set_attribute("k", 2**63) }
+    e = assert_raises(TypeError) { span.add_link(@tracer) }
+    assert_equal "add_link: expected OtelCore::Span, got OtelCore::Tracer", e.message
+    assert_raises(TypeError) { Otel_core_native.end_span(@tracer) }
+    assert_raises(TypeError) { Otel_core_native.start_span(span, "x", 0, nil, nil) }
     assert_raises(ArgumentError) { span.status = :weird }
     assert_raises(TypeError) { OtelCore.extract("nope") }
     assert_raises(TypeError) { @tracer.start_span("x", with_parent: 3) }
     span.finish
     span.finish # ignored
     span["after"] = 1 # ignored
+  end
+
+  def test_integers_exact_floats_double_arrays_of_one_type
+    @tracer.in_span("arrays", attributes: { "big" => 9_007_199_254_740_993, "min" => -2**63,
+                                            "strs" => ["a", :b], "ints" => [1, 2], "mixed" => [1, 2.5],
+                                            "flags" => [true, false], "none" => [] }) do |s|
+      s.add_attributes("more" => 1.5)
+    end
+    got = spans["arrays"]
+    assert_equal({ "intValue" => "9007199254740993" }, attr(got, "big"))
+    assert_equal({ "intValue" => (-2**63).to_s }, attr(got, "min"))
+    assert_equal({ "arrayValue" => { "values" => [{ "stringValue" => "a" }, { "stringValue" => "b" }] } },
+                 attr(got, "strs"))
+    assert_equal({ "arrayValue" => { "values" => [{ "intValue" => "1" }, { "intValue" => "2" }] } },
+                 attr(got, "ints"))
+    assert_equal({ "arrayValue" => { "values" => [{ "doubleValue" => 1.0 }, { "doubleValue" => 2.5 }] } },
+                 attr(got, "mixed"))
+    assert_equal({ "arrayValue" => { "values" => [{ "boolValue" => true }, { "boolValue" => false }] } },
+                 attr(got, "flags"))
+    assert_equal({ "doubleValue" => 1.5 }, attr(got, "more"))
+    refute_nil attr(got, "none")
+  end
+
+  def test_ids_kept_after_finish_and_links_to_finished_spans
+    first = @tracer.start_span("first").finish
+    id = first.span_id
+    assert_equal id, first.span_id
+    refute first.recording?
+    @tracer.in_span("second") { |s| s.add_link(first, attributes: { "why" => "retry" }) }
+    @tracer.in_span("child", with_parent: first) { nil }
+    got = spans
+    assert_equal got["first"]["spanId"], got["second"]["links"][0]["spanId"]
+    assert_equal({ "stringValue" => "retry" }, attr(got["second"]["links"][0], "why"))
+    assert_equal got["first"]["spanId"], got["child"]["parentSpanId"]
   end
 
   def test_gc_collects_spans_never_finished

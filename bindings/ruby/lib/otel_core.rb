@@ -10,6 +10,13 @@
 #   tracer.in_span("charge", attributes: { "amount" => 12 }, kind: :server) do |span|
 #     span.add_event("authorized")
 #   end
+#
+# Spans, contexts, tracers, meters and instruments are objects the native
+# module (otel_core_native) defines under OtelCore; this file gives them
+# their methods.
+# Attribute values: String or Symbol, true/false, Integer (int64), Float and
+# Arrays of one of them; anything else raises TypeError, an Integer outside
+# int64 ArgumentError.
 require "otel_core_native"
 
 module OtelCore
@@ -17,149 +24,84 @@ module OtelCore
   KINDS = { internal: N::KIND_INTERNAL, server: N::KIND_SERVER, client: N::KIND_CLIENT,
             producer: N::KIND_PRODUCER, consumer: N::KIND_CONSUMER }.freeze
   STATUS = { unset: N::STATUS_UNSET, ok: N::STATUS_OK, error: N::STATUS_ERROR }.freeze
-  INT64 = (-(2**63)...(2**63)).freeze
 
   class Error < StandardError; end
 
-  def self.key!(key, what = "attribute key")
-    return key.to_s if key.is_a?(String) || key.is_a?(Symbol)
-
-    raise TypeError, "#{what} must be a String or Symbol, not #{key.class}"
-  end
-
-  # Attributes hash -> the native builder (nil when empty).
-  def self.attrs(hash)
-    return nil if hash.nil? || hash.empty?
-    raise TypeError, "attributes must be a Hash, not #{hash.class}" unless hash.is_a?(Hash)
-
-    a = N.attrs_new
-    hash.each do |k, v|
-      key = key!(k)
-      case v
-      when String, Symbol then N.attrs_str(a, key, v.to_s)
-      when true, false then N.attrs_bool(a, key, v ? 1 : 0)
-      when Integer
-        raise ArgumentError, "attribute #{key}: #{v} does not fit in int64" unless INT64.cover?(v)
-
-        N.attrs_i64(a, key, v)
-      when Float then N.attrs_f64(a, key, v)
-      else raise TypeError, "attribute #{key}: unsupported type #{v.class}"
-      end
-    end
-    a
-  end
-
-  # A span of the C core. Safe to use from several threads.
+  # A span of the C core. Finishing it gives it back to the core at once;
+  # its ids stay readable and it can still be linked to or be a parent.
   class Span
-    attr_reader :handle
-
-    def initialize(handle)
-      @handle = handle
-    end
-
     def set_attribute(key, value)
-      key = OtelCore.key!(key)
-      case value
-      when String, Symbol then N.set_str(@handle, key, value.to_s)
-      when true, false then N.set_bool(@handle, key, value ? 1 : 0)
-      when Integer
-        raise ArgumentError, "attribute #{key}: #{value} does not fit in int64" unless INT64.cover?(value)
-
-        N.set_i64(@handle, key, value)
-      when Float then N.set_f64(@handle, key, value)
-      else raise TypeError, "attribute #{key}: unsupported type #{value.class}"
-      end
+      N.set_attribute(self, key, value)
       self
     end
     alias []= set_attribute
 
     def add_attributes(hash)
-      raise TypeError, "attributes must be a Hash, not #{hash.class}" unless hash.is_a?(Hash)
-
-      hash.each { |k, v| set_attribute(k, v) }
+      N.set_attributes(self, hash)
       self
     end
 
     def add_event(name, attributes: nil)
-      N.add_event(@handle, OtelCore.key!(name, "event name"), OtelCore.attrs(attributes))
+      N.add_event(self, name, attributes)
       self
     end
 
-    def add_link(other)
-      raise TypeError, "add_link needs a Span" unless other.is_a?(Span)
-
-      N.add_link(@handle, other.handle)
+    def add_link(other, attributes: nil)
+      N.add_link(self, other, attributes)
       self
     end
 
     def record_exception(exception)
-      raise TypeError, "record_exception needs an Exception" unless exception.is_a?(Exception)
+      raise TypeError, "record_exception needs an Exception, not #{exception.class}" unless exception.is_a?(Exception)
 
-      N.record_exception(@handle, exception.class.name, exception.message.to_s,
+      N.record_exception(self, exception.class.name, exception.message.to_s,
                          (exception.backtrace || []).join("\n"))
       self
     end
 
+    # span.status = :error or [:error, "description"]
     def status=(status)
       code, description = status.is_a?(Array) ? status : [status, nil]
-      raise ArgumentError, "status must be :unset, :ok or :error" unless STATUS.key?(code)
+      raise ArgumentError, "status must be :unset, :ok or :error, not #{code.inspect}" unless STATUS.key?(code)
 
-      N.set_status(@handle, STATUS[code], description)
+      N.set_status(self, STATUS[code], description&.to_s)
     end
 
     def name=(name)
-      N.update_name(@handle, OtelCore.key!(name, "span name"))
+      N.update_name(self, name)
     end
 
-    def recording?
-      N.is_recording(@handle) != 0
-    end
+    def recording? = N.is_recording(self) != 0
+    def sampled? = N.is_sampled(self) != 0
+    def trace_id = N.trace_id(self)
+    def span_id = N.span_id(self)
 
-    def trace_id = N.trace_id(@handle)
-    def span_id = N.span_id(@handle)
-
+    # Ends the span; later calls are ignored.
     def finish
-      N.end_span(@handle)
+      N.end_span(self)
       self
     end
 
-    def context
-      @context ||= N.context_with_span(@handle)
-    end
+    # A Context holding this span (to pass as with_parent: or to inject).
+    def context = N.context_with_span(self)
+    def inspect = "#<OtelCore::Span #{trace_id}-#{span_id}>"
   end
 
-  # What OtelCore.extract returns: a remote parent to pass as with_parent:.
-  class Context
-    attr_reader :handle
-
-    def initialize(handle)
-      @handle = handle
-    end
-  end
+  # (OtelCore::Context, what OtelCore.extract returns, is a remote parent to
+  # pass as with_parent:.)
 
   class Tracer
-    def initialize(name, version)
-      @t = N.tracer(name, version)
-    end
-
+    # with_parent: a Span, a Context, or nil for the current span.
     def start_span(name, with_parent: nil, attributes: nil, kind: :internal)
-      raise ArgumentError, "kind must be one of #{KINDS.keys.join(', ')}" unless KINDS.key?(kind)
-
-      parent = case with_parent
-               when nil then nil
-               when Span then with_parent.context
-               when Context then with_parent.handle
-               else raise TypeError, "with_parent must be a Span or a Context, not #{with_parent.class}"
-               end
-      Span.new(N.start_span(@t, OtelCore.key!(name, "span name"), KINDS[kind], parent,
-                            OtelCore.attrs(attributes)))
+      N.start_span(self, name, KINDS.fetch(kind) { raise ArgumentError, "kind must be one of #{KINDS.keys.join(', ')}, not #{kind.inspect}" },
+                   attributes, with_parent)
     end
 
     # Runs the block with a new span current (also for C code it calls),
     # ends it, and records an exception the block raises, then re-raises it.
     def in_span(name, attributes: nil, kind: :internal, with_parent: nil)
       span = start_span(name, with_parent: with_parent, attributes: attributes, kind: kind)
-      token = N.attach(span.context)
+      token = N.attach(span)
       begin
         yield span
       rescue Exception => e # rubocop:disable Lint/RescueException
@@ -168,44 +110,22 @@ module OtelCore
         raise
       ensure
         N.detach(token)
-        span.finish
+        N.end_span(span)
       end
     end
   end
 
   # A metric instrument: counter.add(n, attributes: {}), histogram.record,
-  # gauge.set.
+  # gauge.set. Integers stay integers in integer instruments.
   class Instrument
-    attr_reader :name
-
-    def initialize(meter, handle, name, int)
-      @meter = meter # keeps the provider alive
-      @i = handle
-      @name = name
-      @int = int
-    end
-
     def add(value, attributes: nil)
-      raise TypeError, "#{@name}: a measurement must be Numeric, not #{value.class}" unless value.is_a?(Numeric)
-
-      a = OtelCore.attrs(attributes)
-      if @int && value.is_a?(Integer)
-        raise ArgumentError, "#{@name}: #{value} does not fit in int64" unless INT64.cover?(value)
-
-        N.record_i64(@i, value, a)
-      else
-        N.record_f64(@i, value.to_f, a)
-      end
+      N.record(self, value, attributes)
     end
     alias record add
     alias set add
   end
 
   class Meter
-    def initialize(name, version)
-      @m = N.meter(name, version)
-    end
-
     def create_counter(name, unit: nil, description: nil, value_type: :int) =
       make(N::INSTRUMENT_COUNTER, name, unit, description, value_type)
 
@@ -221,32 +141,12 @@ module OtelCore
     private
 
     def make(kind, name, unit, description, value_type)
-      int = value_type == :int
-      h = N.instrument(@m, kind, int ? N::NUMBER_INT64 : N::NUMBER_DOUBLE,
-                       OtelCore.key!(name, "instrument name"), unit, description)
-      raise ArgumentError, N.last_error if h.nil?
+      raise TypeError, "instrument name must be a String, not #{name.class}" unless name.is_a?(String)
 
-      Instrument.new(self, h, name, int)
+      N.instrument(self, kind, value_type == :int ? N::NUMBER_INT64 : N::NUMBER_DOUBLE, name, unit,
+                   description) or raise ArgumentError, N.last_error
     end
   end
-
-  # OtelCore.configure_metrics(memory: true) { |c| ... }: the process-wide
-  # meter provider; memory: true keeps values for OtelCore.metric_value.
-  def self.configure_metrics(memory: false)
-    config = Config.new
-    yield config if block_given?
-    config.settings["OTEL_METRICS_EXPORTER"] = "none" if memory
-    opts = N.options_new
-    config.settings.each do |k, v|
-      raise ArgumentError, N.last_error if N.options_set(opts, k, v) != 0
-    end
-    raise Error, N.last_error if N.configure_metrics(opts, memory ? 1 : 0) != 0
-
-    true
-  end
-
-  def self.meter(name, version = nil) = Meter.new(key!(name, "meter name"), version)
-  def self.metric_value(name) = N.metric_value(name.to_s)
 
   # OtelCore.configure { |c| c.service_name = "x"; c.traces_sampler = "always_on" }:
   # each setter is an OTEL_* name without the prefix.
@@ -266,28 +166,58 @@ module OtelCore
     def respond_to_missing?(name, include_private = false)
       name.to_s.end_with?("=") || super
     end
+
+    def to_options
+      opts = N.options_new
+      @settings.each do |k, v|
+        raise ArgumentError, N.last_error if N.options_set(opts, k, v) != 0
+      end
+      opts
+    end
   end
 
+  # A new process-wide tracer provider.
   def self.configure
     config = Config.new
     yield config if block_given?
-    opts = N.options_new
-    config.settings.each do |k, v|
-      raise ArgumentError, N.last_error if N.options_set(opts, k, v) != 0
-    end
-    raise Error, N.last_error if N.configure(opts) != 0
+    raise Error, N.last_error if N.configure(config.to_options) != 0
+
+    true
+  end
+
+  # OtelCore.configure_metrics(memory: true) { |c| ... }: the process-wide
+  # meter provider; memory: true keeps values for OtelCore.metric_value.
+  def self.configure_metrics(memory: false)
+    config = Config.new
+    yield config if block_given?
+    config.settings["OTEL_METRICS_EXPORTER"] = "none" if memory
+    raise Error, N.last_error if N.configure_metrics(config.to_options, memory ? 1 : 0) != 0
 
     true
   end
 
   def self.tracer(name, version = nil)
-    Tracer.new(key!(name, "tracer name"), version)
+    raise TypeError, "tracer name must be a String, not #{name.class}" unless name.is_a?(String)
+
+    N.tracer(name, version)
   end
+
+  def self.meter(name, version = nil)
+    raise TypeError, "meter name must be a String, not #{name.class}" unless name.is_a?(String)
+
+    N.meter(name, version)
+  end
+
+  def self.metric_value(name) = N.metric_value(name.to_s)
+
+  # The span current on this thread (e.g. the host program's); none: a
+  # no-op span with all-zero ids.
+  def self.current_span = N.current_span
 
   # Writes the current span (or `span`) into `carrier` with OTEL_PROPAGATORS.
   def self.inject(carrier = {}, span: nil)
     h = N.headers_new
-    N.inject(span&.context, h)
+    N.inject(h, span)
     N.headers_count(h).times { |i| carrier[N.headers_name(h, i)] = N.headers_value(h, i) }
     carrier
   end
@@ -297,7 +227,7 @@ module OtelCore
 
     h = N.headers_new
     carrier.each { |k, v| N.headers_add(h, k.to_s, v.to_s) }
-    Context.new(N.extract(h))
+    N.extract(h)
   end
 
   def self.force_flush(timeout_ms = 30_000) = N.force_flush(timeout_ms).zero?
