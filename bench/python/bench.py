@@ -1,20 +1,49 @@
 """Python span benchmarks, side by side in one process (JSON lines, ns/op).
 
-  python.span.otel_core.attrs0/.attrs3   otel_core's own API
+  python.span.otel_core.attrs0/.attrs3   otel_core's own API (start_span().end())
   python.span.api_dropin.attrs3          opentelemetry-api on otel_core's provider
+                                         (with start_as_current_span)
   python.span.opentelemetry_sdk.attrs3   opentelemetry-sdk, BatchSpanProcessor +
-                                         OTLP/HTTP exporter (to a closed local port)
+                                         OTLP/HTTP exporter (same call as api_dropin)
   python.counter.{otel_core,api_dropin,opentelemetry_sdk}.attrs3
                                          counter add with 3 attributes
 Each line has `ratio`: opentelemetry-sdk's time divided by this one's.
-Spans are sampled and exported (otel_core: batch processor, no-op OTLP
-endpoint too), best of 5 rounds."""
+Spans are sampled and exported for real by both SDKs (batch processors,
+OTLP/HTTP protobuf) to a local sink in a child process that answers 200,
+so neither side's exporter is stuck in retries; best of 5 rounds."""
 import json
 import os
 import sys
 import time
 
-os.environ.setdefault("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")  # nothing listens
+SINK = r"""
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+print(s.server_port, flush=True)
+s.serve_forever()
+"""
+
+
+def start_sink():
+    """An OTLP/HTTP endpoint on loopback that accepts and discards."""
+    import subprocess
+    proc = subprocess.Popen([sys.executable, "-c", SINK], stdout=subprocess.PIPE, text=True)
+    port = int(proc.stdout.readline())
+    return proc, "http://127.0.0.1:%d" % port
+
+
+sink, endpoint = start_sink()
+os.environ["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint
+os.environ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf"
 os.environ["OTEL_SDK_DISABLED"] = "false"
 
 import otel_core  # noqa: E402
@@ -56,7 +85,7 @@ def api(tracer, attrs):
 def main():
     core = otel_core.TracerProvider(traces_sampler="always_on", bsp_max_queue_size=8192)
     sdk = SdkProvider()
-    sdk.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(timeout=1), max_queue_size=8192))
+    sdk.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(timeout=5), max_queue_size=8192))
     results = {
         "python.span.otel_core.attrs0": best(own(core.get_tracer("bench"), None)),
         "python.span.otel_core.attrs3": best(own(core.get_tracer("bench"), ATTRS)),
@@ -92,6 +121,8 @@ def main():
     sys.stdout.flush()
     core.shutdown(1000)
     sdk.shutdown()
+    sink.terminate()
+    sink.wait(5)
 
 
 if __name__ == "__main__":
