@@ -234,6 +234,11 @@ struct otel_metrics_data {
 
 /* Collects for reader `r` (the caller holds r->collect_lock). */
 otel_status otel__metrics_collect(otel_metric_reader *r, otel_metrics_data **out);
+/* The same, but the data holds no reference to the provider (NULL there):
+ * for readers that export it while the provider surely lives (their thread
+ * is joined before it is freed). Holding one there could make the reader's
+ * own thread drop the last reference and free the provider under itself. */
+otel_status otel__metrics_collect_borrowed(otel_metric_reader *r, otel_metrics_data **out);
 
 /* The temporality reader `r` reports instrument kind `kind` with. */
 int otel__temporality_for(const otel_metric_reader *r, int kind);

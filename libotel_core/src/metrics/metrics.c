@@ -1538,14 +1538,14 @@ static int data_kind_of(int agg) {
     }
 }
 
-otel_status otel__metrics_collect(otel_metric_reader *r, otel_metrics_data **out) {
+static otel_status collect(otel_metric_reader *r, otel_metrics_data **out, int retain) {
     otel_meter_provider *mp = r->provider;
     if (!mp) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "collect: the reader has no provider");
     uint32_t epoch = atomic_fetch_add(&mp->epoch, 1) + 1;
     run_callbacks(mp, epoch);
     otel_metrics_data *d = calloc(1, sizeof *d);
     if (!d) return otel__fail(OTEL_ERR_NO_MEMORY, "collect: out of memory");
-    d->provider = otel_meter_provider_retain(mp);
+    d->provider = retain ? otel_meter_provider_retain(mp) : NULL;
     otel__arena_init(&d->arena, NULL, 0);
     uint64_t now = otel__clock_real_ns();
     size_t cap = 0;
@@ -1586,6 +1586,14 @@ otel_status otel__metrics_collect(otel_metric_reader *r, otel_metrics_data **out
     pthread_mutex_unlock(&mp->lock);
     *out = d;
     return OTEL_OK;
+}
+
+otel_status otel__metrics_collect(otel_metric_reader *r, otel_metrics_data **out) {
+    return collect(r, out, 1);
+}
+
+otel_status otel__metrics_collect_borrowed(otel_metric_reader *r, otel_metrics_data **out) {
+    return collect(r, out, 0);
 }
 
 /* ---- the collected data ---------------------------------------------------------------------- */

@@ -593,7 +593,7 @@ static otel_status export_once(otel_metric_reader *r, uint32_t timeout_ms) {
     if (!r->provider) return OTEL_OK;
     pthread_mutex_lock(&r->collect_lock);
     otel_metrics_data *d = NULL;
-    otel_status st = otel__metrics_collect(r, &d);
+    otel_status st = otel__metrics_collect_borrowed(r, &d);
     pthread_mutex_unlock(&r->collect_lock);
     if (st != OTEL_OK) return st;
     if (!d->n_metrics) {

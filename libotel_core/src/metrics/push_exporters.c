@@ -44,22 +44,11 @@ typedef struct memory_store {
     size_t head, n;
 } memory_store;
 
-/* Kept data gives up its provider reference: the provider owns the reader
- * that owns the store, and a reference back would keep all three alive.
- * It takes one again when taken. The last reference is never given up
- * (it would shut the provider down from its own reader's thread). */
-static void drop_provider_ref(otel_metrics_data *d) {
-    uint32_t n = atomic_load(&d->provider->refs);
-    while (n > 1)
-        if (atomic_compare_exchange_weak(&d->provider->refs, &n, n - 1)) {
-            d->provider = NULL;
-            return;
-        }
-}
-
+/* Kept data holds no provider reference (the periodic reader collects it
+ * borrowed): the provider owns the reader that owns the store, and a
+ * reference back would keep all three alive. It takes one when taken. */
 static otel_status memory_export(otel_metrics_data *d, void *ud) {
     memory_store *m = ud;
-    drop_provider_ref(d);
     otel_metrics_data *old = NULL;
     pthread_mutex_lock(&m->lock);
     if (m->n == KEEP) { /* full: the oldest goes */

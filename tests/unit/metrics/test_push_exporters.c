@@ -154,6 +154,33 @@ START_TEST(test_periodic_reader_calls_the_exporter_on_its_interval) {
 }
 END_TEST
 
+static otel_status slow_export(const otel_metrics_data *d, void *ud) {
+    (void)d;
+    atomic_store((_Atomic int *)ud, 1);
+    fx_sleep_ms(100); /* the provider's last reference goes meanwhile */
+    return OTEL_OK;
+}
+
+/* The last release while the reader's thread is exporting: the thread must
+ * not end up holding (and freeing) the provider from inside its own export. */
+START_TEST(test_last_release_during_an_export) {
+    _Atomic int exporting = 0;
+    otel_options *o;
+    otel_options_new(&o);
+    otel_options_set(o, "OTEL_METRIC_EXPORT_INTERVAL", "1");
+    otel_metric_reader *r = NULL;
+    ck_assert_int_eq(otel_metric_reader_periodic_new(&r, o, slow_export, &exporting), OTEL_OK);
+    otel_options_free(o);
+    otel_meter_provider *mp = provider_with(r);
+    otel_metric_reader_release(r);
+    otel_counter_add_i64(orders(mp), 1, NULL, 0);
+    for (int i = 0; i < 500 && !atomic_load(&exporting); i++) fx_sleep_ms(2);
+    ck_assert(atomic_load(&exporting));
+    otel_meter_provider_release(mp); /* shuts down: waits for the export, then frees */
+    fx_sleep_ms(300);                 /* (had the thread kept it, it would free it now) */
+}
+END_TEST
+
 START_TEST(test_bad_arguments) {
     otel_metric_reader *r = NULL;
     ck_assert_int_eq(otel_metric_reader_periodic_new(&r, NULL, NULL, NULL), OTEL_ERR_INVALID_ARGUMENT);
@@ -169,4 +196,5 @@ END_TEST
 
 FX_MAIN("metrics.push_exporters", NULL, NULL, test_memory_exporter_keeps_each_flush_until_taken,
         test_memory_exporter_cumulative_by_default, test_release_without_shutdown_exports_and_frees,
-        test_periodic_reader_calls_the_exporter_on_its_interval, test_bad_arguments)
+        test_periodic_reader_calls_the_exporter_on_its_interval, test_last_release_during_an_export,
+        test_bad_arguments)
