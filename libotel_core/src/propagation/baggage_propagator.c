@@ -24,6 +24,14 @@ static int is_token(const char *s, size_t n) {
     return 1;
 }
 
+/* Properties travel verbatim: printable ASCII, and no ',' (it would start
+ * another member). */
+static int props_ok(const char *p, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)p[i] < 0x20 || (unsigned char)p[i] > 0x7E || p[i] == ',') return 0;
+    return 1;
+}
+
 static int baggage_octet(unsigned char c) {
     return c == 0x21 || (c >= 0x23 && c <= 0x2B) || (c >= 0x2D && c <= 0x3A) ||
            (c >= 0x3C && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
@@ -74,8 +82,7 @@ static int parse_member(const char *m, size_t len, otel__baggage_kv *kv, char *o
     const char *props = semi ? semi + 1 : "";
     size_t plen = semi ? len - kv_len - 1 : 0;
     otel__trim(&props, &plen);
-    for (size_t i = 0; i < plen; i++)
-        if ((unsigned char)props[i] < 0x20 || (unsigned char)props[i] > 0x7E) return 0;
+    if (!props_ok(props, plen)) return 0;
     *kv = (otel__baggage_kv){k, out, props, klen, dlen, plen};
     return 1;
 }
@@ -148,8 +155,10 @@ static void bg_inject(const otel_propagator *p, otel_context *ctx, const otel__c
                 member[m++] = hex[*q & 15];
             }
         }
+        /* metadata set through the API may hold anything: sending CR, LF or
+         * ',' would forge headers or members, so such metadata stays home */
         size_t mlen = strlen(meta);
-        if (fits && mlen) {
+        if (fits && mlen && props_ok(meta, mlen)) {
             if (m + 1 + mlen > MAX_BYTES) fits = 0;
             else {
                 member[m++] = ';';

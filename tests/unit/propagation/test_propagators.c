@@ -121,6 +121,24 @@ START_TEST(test_baggage_round_trip_percent_encoding) {
 }
 END_TEST
 
+START_TEST(test_baggage_inject_never_sends_unsafe_metadata) {
+    otel_baggage *a = NULL, *b = NULL, *c = NULL;
+    ck_assert_int_eq(otel_baggage_set(NULL, "a", "1", "x\r\nset-cookie: y", &a), OTEL_OK);
+    ck_assert_int_eq(otel_baggage_set(a, "b", "2", "p,forged=1", &b), OTEL_OK);
+    ck_assert_int_eq(otel_baggage_set(b, "c", "3", "ttl=60;secure", &c), OTEL_OK);
+    otel_context *ctx = otel_context_with_baggage(otel_context_root(), c);
+    otel_headers *h = headers(NULL);
+    otel_propagator_inject_headers(otel_propagator_baggage(), ctx, h);
+    /* the entries go, their unsafe metadata does not */
+    ck_assert_str_eq(otel_headers_get(h, "baggage"), "a=1,b=2,c=3;ttl=60;secure");
+    otel_headers_free(h);
+    otel_context_release(ctx);
+    otel_baggage_release(a);
+    otel_baggage_release(b);
+    otel_baggage_release(c);
+}
+END_TEST
+
 START_TEST(test_baggage_inject_skips_what_does_not_fit) {
     otel_baggage *b = NULL;
     char val[5000];
@@ -399,7 +417,8 @@ FX_MAIN("propagators", NULL, NULL, test_baggage_api_is_immutable,
         test_baggage_extract_decodes_and_keeps_properties,
         test_baggage_invalid_members_dropped_not_the_header,
         test_baggage_limits_64_members_8192_bytes_never_partial,
-        test_baggage_round_trip_percent_encoding, test_baggage_inject_skips_what_does_not_fit,
+        test_baggage_round_trip_percent_encoding, test_baggage_inject_never_sends_unsafe_metadata,
+        test_baggage_inject_skips_what_does_not_fit,
         test_b3_single_flags, test_b3_multi_flags_and_inject_both_forms,
         test_composite_and_env_and_fields, test_global_propagator,
         test_callback_carriers_with_keys_for_case, test_header_list, test_hostile_inputs_never_crash)
