@@ -369,7 +369,9 @@ typedef void (*otel_observe_fn)(otel_observer *observer, void *user_data);
 /**
  * Registers `fn` for the observable instruments `insts[0..n)` (one
  * callback may serve several). It runs at each collection, on the
- * collecting thread; it must not create instruments. @param id receives an id for
+ * collecting thread, with no SDK lock held: it may create instruments and
+ * register or unregister callbacks (itself too); collecting, flushing or
+ * shutting down from it fails with OTEL_ERR_STATE. @param id receives an id for
  * otel_meter_unregister_callback (may be NULL). @return
  * OTEL_ERR_INVALID_ARGUMENT (NULL fn, no instruments, a synchronous one),
  * OTEL_ERR_NO_MEMORY. @since 1.0

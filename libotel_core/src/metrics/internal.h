@@ -139,7 +139,12 @@ struct otel_instrument {
     struct otel_instrument *next;
 };
 
+/* A registered callback. A collection holds a reference while it runs the
+ * callback without the meter's lock, so the callback may unregister itself
+ * (or others) and register new ones. */
 typedef struct otel__callback {
+    _Atomic uint32_t refs;
+    _Atomic int removed;
     uint64_t id;
     otel_observe_fn fn;
     void *user_data;
@@ -194,6 +199,10 @@ struct otel_meter_provider {
     size_t n_readers;
     int readers_from_env; /* readers were added by the SDK from the environment */
     _Atomic uint32_t epoch;
+    /* one collection at a time: the observations a collection's callbacks
+     * make are those its snapshot reports (another reader's callbacks in
+     * between would re-stamp them) */
+    pthread_mutex_t collect_lock;
     _Atomic uint64_t callback_ids;
     _Atomic uint64_t dropped;
     int exponential_histograms; /* OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION */

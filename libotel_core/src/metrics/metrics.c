@@ -924,6 +924,16 @@ OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_me
                           "create_instrument: '%.64s' is not a valid instrument name", name ? name : "");
     if (unit && (strlen(unit) > 63))
         return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "create_instrument: unit longer than 63");
+    /* one stream per matching view (none: the instrument's own). Views are
+     * gathered before the meter's lock is taken: collection takes the
+     * provider's lock then the meter's, so this must never nest the other
+     * way. A view is never freed before the provider. */
+    const otel_view *views[64];
+    size_t nv = 0;
+    pthread_mutex_lock(&m->provider->lock);
+    for (size_t i = 0; i < m->provider->n_views; i++)
+        if (view_selects(m->provider->views[i], m, name, kind, unit)) views[nv++] = m->provider->views[i];
+    pthread_mutex_unlock(&m->provider->lock);
     pthread_mutex_lock(&m->lock);
     for (otel_instrument *i = m->instruments; i; i = i->next) {
         if (i->shadow || strcasecmp(i->name, name) != 0) continue;
@@ -936,12 +946,6 @@ OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_me
         OTEL_LOG_W("metrics: instrument '%s' registered again with a different kind, unit or "
                    "description; both are kept", name);
     }
-    /* one stream per matching view (none: the instrument's own) */
-    const otel_view *views[64];
-    size_t nv = 0;
-    pthread_mutex_lock(&m->provider->lock);
-    for (size_t i = 0; i < m->provider->n_views; i++)
-        if (view_selects(m->provider->views[i], m, name, kind, unit)) views[nv++] = m->provider->views[i];
     otel_instrument *inst = NULL, *last = NULL;
     int ok = 1;
     for (size_t k = 0; k < (nv ? nv : 1) && ok; k++) {
@@ -956,7 +960,6 @@ OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_me
         }
         last = s;
     }
-    pthread_mutex_unlock(&m->provider->lock);
     if (!ok) {
         while (inst) {
             otel_instrument *n = inst->also;
@@ -1048,6 +1051,16 @@ static void instrument_free(otel_instrument *inst) {
 
 /* ---- callbacks -------------------------------------------------------------------------- */
 
+/* Set on a thread while it runs callbacks: a callback that collects,
+ * flushes or shuts down would wait for itself. */
+static _Thread_local int in_callbacks;
+
+static int reentered(const char *what) {
+    if (!in_callbacks) return 0;
+    otel__fail(OTEL_ERR_STATE, "%s: called from an observable instrument's callback", what);
+    return 1;
+}
+
 OTEL_API otel_status otel_meter_register_callback(otel_meter *m, otel_observe_fn fn,
                                                   void *user_data, otel_instrument *const *insts,
                                                   size_t n, uint64_t *id) {
@@ -1064,6 +1077,7 @@ OTEL_API otel_status otel_meter_register_callback(otel_meter *m, otel_observe_fn
         return otel__fail(OTEL_ERR_NO_MEMORY, "register_callback: out of memory");
     }
     memcpy(copy, insts, n * sizeof *copy);
+    atomic_init(&cb->refs, 1);
     cb->fn = fn;
     cb->user_data = user_data;
     cb->insts = copy;
@@ -1077,6 +1091,12 @@ OTEL_API otel_status otel_meter_register_callback(otel_meter *m, otel_observe_fn
     return OTEL_OK;
 }
 
+static void callback_release(otel__callback *cb) {
+    if (atomic_fetch_sub(&cb->refs, 1) != 1) return;
+    free(cb->insts);
+    free(cb);
+}
+
 OTEL_API otel_status otel_meter_unregister_callback(otel_meter *m, uint64_t id) {
     if (!m) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "unregister_callback: NULL meter");
     pthread_mutex_lock(&m->lock);
@@ -1084,9 +1104,9 @@ OTEL_API otel_status otel_meter_unregister_callback(otel_meter *m, uint64_t id) 
         if ((*p)->id == id) {
             otel__callback *cb = *p;
             *p = cb->next;
+            atomic_store(&cb->removed, 1); /* a running collection skips it */
             pthread_mutex_unlock(&m->lock);
-            free(cb->insts);
-            free(cb);
+            callback_release(cb);
             return OTEL_OK;
         }
     pthread_mutex_unlock(&m->lock);
@@ -1164,6 +1184,7 @@ OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const ot
     if (!mp) return otel__fail(OTEL_ERR_NO_MEMORY, "meter_provider_new: out of memory");
     atomic_init(&mp->refs, 1);
     pthread_mutex_init(&mp->lock, NULL);
+    pthread_mutex_init(&mp->collect_lock, NULL);
     otel__stats_init(&mp->stats);
     mp->disabled = otel__opt_bool(opts, "OTEL_SDK_DISABLED", 0);
     mp->start_ns = otel__clock_real_ns();
@@ -1226,6 +1247,7 @@ OTEL_API otel_status otel_meter_provider_add_reader(otel_meter_provider *mp, ote
 
 OTEL_API otel_status otel_meter_provider_force_flush(otel_meter_provider *mp, uint32_t timeout_ms) {
     if (!mp) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "force_flush: NULL provider");
+    if (reentered("force_flush")) return OTEL_ERR_STATE;
     otel_status worst = OTEL_OK;
     for (size_t i = 0; i < mp->n_readers; i++) {
         otel_metric_reader *r = mp->readers[i];
@@ -1239,6 +1261,7 @@ OTEL_API otel_status otel_meter_provider_force_flush(otel_meter_provider *mp, ui
 
 OTEL_API otel_status otel_meter_provider_shutdown(otel_meter_provider *mp, uint32_t timeout_ms) {
     if (!mp) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "shutdown: NULL provider");
+    if (reentered("shutdown")) return OTEL_ERR_STATE;
     if (atomic_exchange(&mp->shut_down, 1)) return OTEL_OK;
     otel_status worst = OTEL_OK;
     for (size_t i = 0; i < mp->n_readers; i++) {
@@ -1273,8 +1296,7 @@ static void provider_free(otel_meter_provider *mp) {
         otel__callback *cb = m->callbacks;
         while (cb) {
             otel__callback *n = cb->next;
-            free(cb->insts);
-            free(cb);
+            callback_release(cb);
             cb = n;
         }
         pthread_mutex_destroy(&m->lock);
@@ -1286,6 +1308,7 @@ static void provider_free(otel_meter_provider *mp) {
     otel_resource_release(mp->resource);
     otel__stats_destroy(&mp->stats);
     pthread_mutex_destroy(&mp->lock);
+    pthread_mutex_destroy(&mp->collect_lock);
     free(mp);
 }
 
@@ -1352,17 +1375,33 @@ int otel__temporality_for(const otel_metric_reader *r, int kind) {
     }
 }
 
+/* Runs every callback with no lock held (a callback may register,
+ * unregister, create instruments or get meters), each kept alive by a
+ * reference taken under its meter's lock. */
 static void run_callbacks(otel_meter_provider *mp, uint32_t epoch) {
-    for (otel_meter *m = mp->meters; m; m = m->next) {
+    pthread_mutex_lock(&mp->lock);
+    otel_meter *first = mp->meters; /* meters are only ever prepended */
+    pthread_mutex_unlock(&mp->lock);
+    in_callbacks = 1;
+    for (otel_meter *m = first; m; m = m->next) {
         pthread_mutex_lock(&m->lock);
-        for (otel__callback *cb = m->callbacks; cb; cb = cb->next) {
-            otel_observer o = {m, cb, epoch};
-            /* the callback may record observations (series_for takes the
-             * instrument's lock, not the meter's) */
-            cb->fn(&o, cb->user_data);
+        size_t n = 0;
+        for (otel__callback *cb = m->callbacks; cb; cb = cb->next) n++;
+        otel__callback **run = n ? malloc(n * sizeof *run) : NULL;
+        n = 0;
+        for (otel__callback *cb = run ? m->callbacks : NULL; cb; cb = cb->next) {
+            atomic_fetch_add(&cb->refs, 1);
+            run[n++] = cb;
         }
         pthread_mutex_unlock(&m->lock);
+        for (size_t k = n; k-- > 0;) { /* registration order */
+            otel_observer o = {m, run[k], epoch};
+            if (!atomic_load(&run[k]->removed)) run[k]->fn(&o, run[k]->user_data);
+            callback_release(run[k]);
+        }
+        free(run);
     }
+    in_callbacks = 0;
 }
 
 /* A delta point's min and max: those of its period, which start over. */
@@ -1538,9 +1577,20 @@ static int data_kind_of(int agg) {
     }
 }
 
+static otel_status collect_locked(otel_metric_reader *r, otel_metrics_data **out, int retain);
+
 static otel_status collect(otel_metric_reader *r, otel_metrics_data **out, int retain) {
     otel_meter_provider *mp = r->provider;
     if (!mp) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "collect: the reader has no provider");
+    if (reentered("collect")) return OTEL_ERR_STATE;
+    pthread_mutex_lock(&mp->collect_lock);
+    otel_status st = collect_locked(r, out, retain);
+    pthread_mutex_unlock(&mp->collect_lock);
+    return st;
+}
+
+static otel_status collect_locked(otel_metric_reader *r, otel_metrics_data **out, int retain) {
+    otel_meter_provider *mp = r->provider;
     uint32_t epoch = atomic_fetch_add(&mp->epoch, 1) + 1;
     run_callbacks(mp, epoch);
     otel_metrics_data *d = calloc(1, sizeof *d);
@@ -1732,6 +1782,7 @@ OTEL_API otel_status otel_metric_reader_manual_new(otel_metric_reader **out, int
 
 OTEL_API otel_status otel_metric_reader_collect(otel_metric_reader *r, otel_metrics_data **out) {
     if (!r || !out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "collect: NULL argument");
+    if (reentered("collect")) return OTEL_ERR_STATE;
     if (r->provider && atomic_load(&r->provider->shut_down))
         return otel__fail(OTEL_ERR_SHUTDOWN, "collect: the provider is shut down");
     pthread_mutex_lock(&r->collect_lock);

@@ -1,0 +1,453 @@
+/* The metrics specification's edge cases through the public API only:
+ * name and unit rules, case-insensitive duplicates, start and end times of
+ * both temporalities, the lowmemory preference, observable instruments
+ * under delta, bound histograms, what a delta reader reports for quiet
+ * series, callbacks that re-enter the meter while a collection runs them,
+ * and instruments created while another thread collects. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pthread.h>
+
+#include "metrics_fixture.h"
+#include "otel/otel.h"
+
+static otel_meter_provider *prov;
+static otel_metric_reader *rc, *rd; /* cumulative and delta manual readers */
+static otel_meter *mtr;
+
+static void up(void) {
+    prov = mx_provider(NULL, NULL);
+    ck_assert_int_eq(otel_metric_reader_manual_new(&rc, OTEL_TEMPORALITY_CUMULATIVE), OTEL_OK);
+    ck_assert_int_eq(otel_metric_reader_manual_new(&rd, OTEL_TEMPORALITY_DELTA), OTEL_OK);
+    ck_assert_int_eq(otel_meter_provider_add_reader(prov, rc), OTEL_OK);
+    ck_assert_int_eq(otel_meter_provider_add_reader(prov, rd), OTEL_OK);
+    mtr = otel_meter_provider_get_meter(prov, "edges", "0.1", "https://example.com/schema");
+}
+
+static void down(void) {
+    otel_metric_reader_release(rc);
+    otel_metric_reader_release(rd);
+    otel_meter_provider_release(prov);
+}
+
+/* One collected point, looked up by metric name and point index. */
+typedef struct pt {
+    int found, kind, temporality, is_int;
+    size_t n_points;
+    uint64_t start, end, count;
+    int64_t i;
+    double d, sum, min, max;
+} pt;
+
+static pt point_of(const otel_metrics_data *d, const char *name, size_t p) {
+    pt r;
+    memset(&r, 0, sizeof r);
+    for (size_t m = 0; m < otel_metrics_data_count(d); m++) {
+        const char *n;
+        otel_metrics_data_metric(d, m, &n, NULL, NULL, &r.kind, &r.temporality, NULL, &r.n_points, NULL);
+        if (strcmp(n, name) != 0) continue;
+        r.found = p < r.n_points;
+        if (r.found)
+            otel_metrics_data_point(d, m, p, &r.start, &r.end, &r.is_int, &r.i, &r.d, &r.count, &r.sum,
+                                    &r.min, &r.max);
+        return r;
+    }
+    return r;
+}
+
+static pt collect_one(otel_metric_reader *r, const char *name) {
+    otel_metrics_data *d = NULL;
+    ck_assert_int_eq(otel_metric_reader_collect(r, &d), OTEL_OK);
+    pt p = point_of(d, name, 0);
+    otel_metrics_data_release(d);
+    return p;
+}
+
+START_TEST(test_name_and_unit_rules) {
+    otel_instrument *i = NULL;
+    char name[300];
+    memset(name, 'a', sizeof name);
+    name[255] = 0; /* 255 characters: the longest valid name */
+    ck_assert_int_eq(otel_meter_create_instrument(&i, mtr, OTEL_INSTRUMENT_COUNTER, OTEL_NUMBER_INT64,
+                                                  name, NULL, NULL), OTEL_OK);
+    name[255] = 'a';
+    name[256] = 0;
+    ck_assert_int_eq(otel_meter_create_instrument(&i, mtr, OTEL_INSTRUMENT_COUNTER, OTEL_NUMBER_INT64,
+                                                  name, NULL, NULL), OTEL_ERR_INVALID_ARGUMENT);
+    static const char *const bad[] = {"", "_x", "1x", "a b", "a*b", "é", "a,b", NULL};
+    for (int k = 0; bad[k]; k++)
+        ck_assert_msg(otel_meter_create_instrument(&i, mtr, OTEL_INSTRUMENT_COUNTER, OTEL_NUMBER_INT64,
+                                                   bad[k], NULL, NULL) == OTEL_ERR_INVALID_ARGUMENT,
+                      "'%s' accepted", bad[k]);
+    ck_assert_int_eq(otel_meter_create_instrument(&i, mtr, OTEL_INSTRUMENT_COUNTER, OTEL_NUMBER_INT64,
+                                                  NULL, NULL, NULL), OTEL_ERR_INVALID_ARGUMENT);
+    static const char *const good[] = {"a", "http.server.request.duration", "a_b-c/d.e", "Z9", NULL};
+    for (int k = 0; good[k]; k++)
+        ck_assert_msg(otel_meter_create_instrument(&i, mtr, OTEL_INSTRUMENT_COUNTER, OTEL_NUMBER_INT64,
+                                                   good[k], NULL, NULL) == OTEL_OK,
+                      "'%s' refused", good[k]);
+    char unit[70];
+    memset(unit, 'u', sizeof unit);
+    unit[63] = 0;
+    ck_assert_int_eq(otel_meter_create_instrument(&i, mtr, OTEL_INSTRUMENT_COUNTER, OTEL_NUMBER_INT64,
+                                                  "unit.ok", unit, NULL), OTEL_OK);
+    unit[63] = 'u';
+    unit[64] = 0;
+    ck_assert_int_eq(otel_meter_create_instrument(&i, mtr, OTEL_INSTRUMENT_COUNTER, OTEL_NUMBER_INT64,
+                                                  "unit.long", unit, NULL), OTEL_ERR_INVALID_ARGUMENT);
+}
+END_TEST
+
+START_TEST(test_duplicates_case_insensitive_and_conflicts) {
+    otel_instrument *a = otel_meter_counter_i64(mtr, "Requests", "1", "all requests");
+    ck_assert_ptr_nonnull(a);
+    /* a case variant of an identical registration is the first instrument */
+    ck_assert_ptr_eq(otel_meter_counter_i64(mtr, "requests", "1", "all requests"), a);
+    ck_assert_ptr_eq(otel_meter_counter_i64(mtr, "REQUESTS", "1", "all requests"), a);
+    /* a conflicting one (another kind) still works, as its own instrument */
+    otel_instrument *h = otel_meter_histogram_f64(mtr, "requests", "1", "all requests");
+    ck_assert_ptr_nonnull(h);
+    ck_assert_ptr_ne(h, a);
+    otel_counter_add_i64(a, 2, NULL, 0);
+    otel_histogram_record_f64(h, 7, NULL, 0);
+    /* the same name in another meter is another instrument */
+    otel_meter *other = otel_meter_provider_get_meter(prov, "edges.other", NULL, NULL);
+    otel_instrument *b = otel_meter_counter_i64(other, "Requests", "1", "all requests");
+    ck_assert_ptr_ne(b, a);
+    otel_counter_add_i64(b, 5, NULL, 0);
+    otel_metrics_data *d = NULL;
+    ck_assert_int_eq(otel_metric_reader_collect(rc, &d), OTEL_OK);
+    int64_t total = 0;
+    size_t sums = 0, hists = 0;
+    for (size_t m = 0; m < otel_metrics_data_count(d); m++) {
+        const char *n, *scope;
+        int kind;
+        otel_metrics_data_metric(d, m, &n, NULL, NULL, &kind, NULL, NULL, NULL, &scope);
+        if (strcasecmp(n, "requests") != 0) continue;
+        if (kind == OTEL_METRIC_SUM) {
+            int64_t v;
+            otel_metrics_data_point(d, m, 0, NULL, NULL, NULL, &v, NULL, NULL, NULL, NULL, NULL);
+            total += v;
+            sums++;
+            /* the stream keeps the first-seen spelling */
+            ck_assert_str_eq(n, "Requests");
+        } else if (kind == OTEL_METRIC_HISTOGRAM) {
+            hists++;
+        }
+    }
+    ck_assert_uint_eq(sums, 2);
+    ck_assert_uint_eq(hists, 1);
+    ck_assert_int_eq(total, 7);
+    otel_metrics_data_release(d);
+    /* the same meter scope gives the same meter; another version another */
+    ck_assert_ptr_eq(otel_meter_provider_get_meter(prov, "edges", "0.1", "https://example.com/schema"), mtr);
+    ck_assert_ptr_ne(otel_meter_provider_get_meter(prov, "edges", "0.2", "https://example.com/schema"), mtr);
+}
+END_TEST
+
+START_TEST(test_start_and_end_times) {
+    otel_instrument *c = otel_meter_counter_i64(mtr, "t.count", NULL, NULL);
+    otel_counter_add_i64(c, 1, NULL, 0);
+    pt c1 = collect_one(rc, "t.count"), d1 = collect_one(rd, "t.count");
+    otel_counter_add_i64(c, 1, NULL, 0);
+    pt c2 = collect_one(rc, "t.count"), d2 = collect_one(rd, "t.count");
+    ck_assert(c1.found && c2.found && d1.found && d2.found);
+    /* cumulative: a fixed start, before the first measurement's collection */
+    ck_assert_uint_gt(c1.start, 0);
+    ck_assert_uint_eq(c1.start, c2.start);
+    ck_assert_uint_lt(c1.start, c1.end);
+    ck_assert_uint_le(c1.end, c2.end);
+    ck_assert_int_eq(c2.i, 2);
+    /* delta: each period starts where the reader's last one ended */
+    ck_assert_uint_le(d1.start, d1.end);
+    ck_assert_uint_eq(d2.start, d1.end);
+    ck_assert_uint_lt(d2.start, d2.end);
+    ck_assert_int_eq(d2.i, 1);
+    /* a quiet period: no delta point, and the next period still starts at
+     * the last collection (no gap and no overlap) */
+    pt quiet = collect_one(rd, "t.count");
+    ck_assert(!quiet.found);
+    otel_counter_add_i64(c, 4, NULL, 0);
+    pt d3 = collect_one(rd, "t.count");
+    ck_assert(d3.found);
+    ck_assert_int_eq(d3.i, 4);
+    ck_assert_uint_ge(d3.start, d2.end);
+    ck_assert_uint_lt(d3.start, d3.end);
+}
+END_TEST
+
+typedef struct obs {
+    otel_instrument *counter, *updown, *gauge;
+    int64_t total;
+    double level;
+} obs;
+
+static void observe_all(otel_observer *o, void *ud) {
+    obs *s = ud;
+    otel_observer_observe_i64(o, s->counter, s->total, NULL, 0);
+    otel_observer_observe_f64(o, s->updown, s->level, NULL, 0);
+    otel_observer_observe_f64(o, s->gauge, s->level * 2, NULL, 0);
+}
+
+START_TEST(test_observable_instruments_under_both_temporalities) {
+    obs s = {0};
+    otel_meter_create_instrument(&s.counter, mtr, OTEL_INSTRUMENT_OBSERVABLE_COUNTER, OTEL_NUMBER_INT64,
+                                 "o.counter", NULL, NULL);
+    otel_meter_create_instrument(&s.updown, mtr, OTEL_INSTRUMENT_OBSERVABLE_UP_DOWN_COUNTER,
+                                 OTEL_NUMBER_DOUBLE, "o.updown", NULL, NULL);
+    otel_meter_create_instrument(&s.gauge, mtr, OTEL_INSTRUMENT_OBSERVABLE_GAUGE, OTEL_NUMBER_DOUBLE,
+                                 "o.gauge", NULL, NULL);
+    otel_instrument *all[] = {s.counter, s.updown, s.gauge};
+    ck_assert_int_eq(otel_meter_register_callback(mtr, observe_all, &s, all, 3, NULL), OTEL_OK);
+    s.total = 10;
+    s.level = -1.5;
+    pt dc = collect_one(rd, "o.counter");
+    ck_assert_int_eq(dc.i, 10);
+    ck_assert_int_eq(dc.temporality, OTEL_TEMPORALITY_DELTA);
+    s.total = 25;
+    s.level = 3;
+    dc = collect_one(rd, "o.counter");
+    ck_assert_int_eq(dc.i, 15);
+    pt cc = collect_one(rc, "o.counter");
+    ck_assert_int_eq(cc.i, 25);
+    ck_assert_int_eq(cc.temporality, OTEL_TEMPORALITY_CUMULATIVE);
+    /* up-down counters report the observed level, not its change */
+    pt du = collect_one(rd, "o.updown");
+    ck_assert_double_eq(du.d, 3);
+    ck_assert_int_eq(du.temporality, OTEL_TEMPORALITY_CUMULATIVE);
+    pt g = collect_one(rd, "o.gauge");
+    ck_assert_int_eq(g.kind, OTEL_METRIC_GAUGE);
+    ck_assert_double_eq(g.d, 6);
+    /* an observable counter going down (a restart) is not a negative delta
+     * the collector would reject silently: what is reported stays exact */
+    s.total = 30;
+    dc = collect_one(rd, "o.counter");
+    ck_assert_int_eq(dc.i, 5);
+}
+END_TEST
+
+START_TEST(test_lowmemory_and_delta_preferences) {
+    static const struct {
+        const char *pref;
+        int counter, ocounter, updown, hist;
+    } rows[] = {
+        {"cumulative", OTEL_TEMPORALITY_CUMULATIVE, OTEL_TEMPORALITY_CUMULATIVE, OTEL_TEMPORALITY_CUMULATIVE,
+         OTEL_TEMPORALITY_CUMULATIVE},
+        {"delta", OTEL_TEMPORALITY_DELTA, OTEL_TEMPORALITY_DELTA, OTEL_TEMPORALITY_CUMULATIVE, OTEL_TEMPORALITY_DELTA},
+        {"lowmemory", OTEL_TEMPORALITY_DELTA, OTEL_TEMPORALITY_CUMULATIVE, OTEL_TEMPORALITY_CUMULATIVE,
+         OTEL_TEMPORALITY_DELTA},
+        {"LowMemory", OTEL_TEMPORALITY_DELTA, OTEL_TEMPORALITY_CUMULATIVE, OTEL_TEMPORALITY_CUMULATIVE,
+         OTEL_TEMPORALITY_DELTA},
+    };
+    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+        otel_options *o;
+        otel_options_new(&o);
+        otel_options_set(o, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", rows[k].pref);
+        otel_options_set(o, "OTEL_METRIC_EXPORT_INTERVAL", "3600000");
+        otel_metric_reader *mem;
+        ck_assert_int_eq(otel_metric_reader_memory_new(&mem, o), OTEL_OK);
+        otel_options_free(o);
+        otel_meter_provider *p = mx_provider(NULL, NULL);
+        ck_assert_int_eq(otel_meter_provider_add_reader(p, mem), OTEL_OK);
+        otel_meter *m = otel_meter_provider_get_meter(p, "pref", NULL, NULL);
+        otel_counter_add_i64(otel_meter_counter_i64(m, "c", NULL, NULL), 1, NULL, 0);
+        otel_counter_add_i64(otel_meter_up_down_counter_i64(m, "u", NULL, NULL), 1, NULL, 0);
+        otel_histogram_record_f64(otel_meter_histogram_f64(m, "h", NULL, NULL), 1, NULL, 0);
+        obs s = {0};
+        s.total = 1;
+        otel_meter_create_instrument(&s.counter, m, OTEL_INSTRUMENT_OBSERVABLE_COUNTER, OTEL_NUMBER_INT64,
+                                     "oc", NULL, NULL);
+        otel_meter_create_instrument(&s.updown, m, OTEL_INSTRUMENT_OBSERVABLE_UP_DOWN_COUNTER,
+                                     OTEL_NUMBER_DOUBLE, "ou", NULL, NULL);
+        otel_meter_create_instrument(&s.gauge, m, OTEL_INSTRUMENT_OBSERVABLE_GAUGE, OTEL_NUMBER_DOUBLE, "og",
+                                     NULL, NULL);
+        otel_instrument *all[] = {s.counter, s.updown, s.gauge};
+        otel_meter_register_callback(m, observe_all, &s, all, 3, NULL);
+        ck_assert_int_eq(otel_meter_provider_force_flush(p, 5000), OTEL_OK);
+        otel_metrics_data *d = otel_metric_reader_memory_take(mem);
+        ck_assert_ptr_nonnull(d);
+        ck_assert_int_eq(point_of(d, "c", 0).temporality, rows[k].counter);
+        ck_assert_int_eq(point_of(d, "oc", 0).temporality, rows[k].ocounter);
+        ck_assert_int_eq(point_of(d, "u", 0).temporality, rows[k].updown);
+        ck_assert_int_eq(point_of(d, "ou", 0).temporality, rows[k].updown);
+        ck_assert_int_eq(point_of(d, "h", 0).temporality, rows[k].hist);
+        ck_assert_int_eq(point_of(d, "og", 0).kind, OTEL_METRIC_GAUGE);
+        otel_metrics_data_release(d);
+        otel_metric_reader_release(mem);
+        otel_meter_provider_release(p);
+    }
+}
+END_TEST
+
+START_TEST(test_bound_histogram_and_up_down_counter) {
+    otel_instrument *h = otel_meter_histogram_i64(mtr, "b.hist", "ms", NULL);
+    otel_instrument *u = otel_meter_up_down_counter_i64(mtr, "b.updown", NULL, NULL);
+    otel_attr a[] = {OTEL_ATTR_STR("route", "/x")};
+    otel_bound_instrument *bh = otel_instrument_bind(h, a, 1), *bu = otel_instrument_bind(u, a, 1);
+    ck_assert_ptr_nonnull(bh);
+    ck_assert_ptr_nonnull(bu);
+    otel_bound_record_i64(bh, 3);
+    otel_bound_record_f64(bh, 30);
+    otel_bound_record_i64(bh, -1); /* dropped: histograms take no negatives */
+    otel_histogram_record_i64(h, 300, a, 1);
+    otel_bound_record_i64(bu, 5);
+    otel_bound_record_i64(bu, -7);
+    pt ph = collect_one(rc, "b.hist");
+    ck_assert_uint_eq(ph.count, 3);
+    ck_assert_double_eq(ph.sum, 333);
+    ck_assert_double_eq(ph.min, 3);
+    ck_assert_double_eq(ph.max, 300);
+    pt pu = collect_one(rc, "b.updown");
+    ck_assert_int_eq(pu.i, -2);
+    ck_assert_uint_eq(otel_meter_provider_dropped(prov), 1);
+    otel_bound_instrument_release(bh);
+    otel_bound_instrument_release(bu);
+    /* the series outlives its handles */
+    ck_assert_int_eq(collect_one(rc, "b.updown").i, -2);
+}
+END_TEST
+
+/* A callback that unregisters itself, registers a successor, creates an
+ * instrument and tries to collect: none of it may wait for the collection
+ * that is running it. */
+typedef struct reentry {
+    otel_instrument *gauge, *made;
+    uint64_t self, next;
+    int calls, next_calls;
+    otel_status collect_st, flush_st;
+} reentry;
+
+static void successor(otel_observer *o, void *ud) {
+    reentry *r = ud;
+    r->next_calls++;
+    otel_observer_observe_i64(o, r->gauge, 2, NULL, 0);
+}
+
+static void reentrant(otel_observer *o, void *ud) {
+    reentry *r = ud;
+    r->calls++;
+    otel_observer_observe_i64(o, r->gauge, 1, NULL, 0);
+    otel_metrics_data *d = NULL;
+    r->collect_st = otel_metric_reader_collect(rc, &d);
+    r->flush_st = otel_meter_provider_force_flush(prov, 100);
+    r->made = otel_meter_counter_i64(mtr, "made.in.callback", NULL, NULL);
+    ck_assert_int_eq(otel_meter_unregister_callback(mtr, r->self), OTEL_OK);
+    ck_assert_int_eq(otel_meter_register_callback(mtr, successor, r, &r->gauge, 1, &r->next), OTEL_OK);
+}
+
+START_TEST(test_callbacks_may_reenter_the_meter) {
+    reentry r;
+    memset(&r, 0, sizeof r);
+    otel_meter_create_instrument(&r.gauge, mtr, OTEL_INSTRUMENT_OBSERVABLE_GAUGE, OTEL_NUMBER_INT64, "re.gauge",
+                                 NULL, NULL);
+    ck_assert_int_eq(otel_meter_register_callback(mtr, reentrant, &r, &r.gauge, 1, &r.self), OTEL_OK);
+    pt p = collect_one(rc, "re.gauge");
+    ck_assert_int_eq(r.calls, 1);
+    ck_assert(p.found);
+    ck_assert_int_eq(p.i, 1);
+    ck_assert_int_eq(r.collect_st, OTEL_ERR_STATE);
+    ck_assert_int_eq(r.flush_st, OTEL_ERR_STATE);
+    ck_assert_ptr_nonnull(r.made);
+    /* the next collection runs only the successor */
+    p = collect_one(rd, "re.gauge");
+    ck_assert_int_eq(r.calls, 1);
+    ck_assert_int_eq(r.next_calls, 1);
+    ck_assert_int_eq(p.i, 2);
+    ck_assert_int_eq(otel_meter_unregister_callback(mtr, r.next), OTEL_OK);
+    ck_assert(!collect_one(rc, "re.gauge").found);
+}
+END_TEST
+
+static volatile int creating;
+
+static void *create_many(void *arg) {
+    otel_meter *m = arg;
+    char name[32];
+    for (int i = 0; i < 2000; i++) {
+        snprintf(name, sizeof name, "lazy.%d", i);
+        otel_counter_add_i64(otel_meter_counter_i64(m, name, NULL, NULL), 1, NULL, 0);
+    }
+    creating = 0;
+    return NULL;
+}
+
+/* Instruments made lazily on one thread while another collects: the two
+ * take the provider's and the meter's locks, never in opposite orders
+ * (this test deadlocked once, and fails by its timeout if that returns). */
+START_TEST(test_creating_instruments_while_collecting) {
+    creating = 1;
+    pthread_t t;
+    pthread_create(&t, NULL, create_many, mtr);
+    size_t rounds = 0;
+    while (creating) {
+        otel_metrics_data *d = NULL;
+        ck_assert_int_eq(otel_metric_reader_collect(rounds % 2 ? rc : rd, &d), OTEL_OK);
+        otel_metrics_data_release(d);
+        rounds++;
+    }
+    pthread_join(t, NULL);
+    otel_metrics_data *d = NULL;
+    ck_assert_int_eq(otel_metric_reader_collect(rc, &d), OTEL_OK);
+    ck_assert_uint_eq(otel_metrics_data_count(d), 2000);
+    otel_metrics_data_release(d);
+    ck_assert_uint_gt(rounds, 0);
+}
+END_TEST
+
+static void observe_one(otel_observer *o, void *ud) {
+    otel_observer_observe_i64(o, *(otel_instrument **)ud, 1, NULL, 0);
+}
+
+static void *collect_loop(void *arg) {
+    long lost = 0;
+    for (int i = 0; i < 500; i++) {
+        otel_metrics_data *d = NULL;
+        ck_assert_int_eq(otel_metric_reader_collect(arg, &d), OTEL_OK);
+        if (otel_metrics_data_count(d) != 1) lost++;
+        otel_metrics_data_release(d);
+    }
+    return (void *)lost;
+}
+
+/* Two readers collecting at once: each sees every observation its own
+ * callbacks made (the other's run never re-stamps them away). */
+START_TEST(test_concurrent_collections_keep_observations) {
+    otel_instrument *g;
+    otel_meter_create_instrument(&g, mtr, OTEL_INSTRUMENT_OBSERVABLE_GAUGE, OTEL_NUMBER_INT64, "cc.gauge", NULL,
+                                 NULL);
+    ck_assert_int_eq(otel_meter_register_callback(mtr, observe_one, &g, &g, 1, NULL), OTEL_OK);
+    pthread_t a, b;
+    void *la, *lb;
+    pthread_create(&a, NULL, collect_loop, rc);
+    pthread_create(&b, NULL, collect_loop, rd);
+    pthread_join(a, &la);
+    pthread_join(b, &lb);
+    ck_assert_int_eq((long)la, 0);
+    ck_assert_int_eq((long)lb, 0);
+}
+END_TEST
+
+int main(void) {
+    Suite *s = suite_create("metrics.spec_edges");
+    TCase *tc = tcase_create("edges");
+    tcase_add_checked_fixture(tc, up, down);
+    tcase_add_test(tc, test_name_and_unit_rules);
+    tcase_add_test(tc, test_duplicates_case_insensitive_and_conflicts);
+    tcase_add_test(tc, test_start_and_end_times);
+    tcase_add_test(tc, test_observable_instruments_under_both_temporalities);
+    tcase_add_test(tc, test_lowmemory_and_delta_preferences);
+    tcase_add_test(tc, test_bound_histogram_and_up_down_counter);
+    tcase_add_test(tc, test_callbacks_may_reenter_the_meter);
+    tcase_add_test(tc, test_creating_instruments_while_collecting);
+    tcase_add_test(tc, test_concurrent_collections_keep_observations);
+    suite_add_tcase(s, tc);
+    SRunner *r = srunner_create(s);
+    srunner_run_all(r, CK_NORMAL);
+    int failed = srunner_ntests_failed(r);
+    srunner_free(r);
+    return failed ? 1 : 0;
+}
