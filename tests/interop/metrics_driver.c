@@ -1,9 +1,14 @@
 /* Drives the metrics SDK for tests/interop/metrics_interop.py: a counter
  * with attributes, a histogram, a gauge and an observable up-down counter,
  * exported once over OTLP (endpoint and protocol from the environment)
- * through the periodic reader's shutdown. Prints the stats it saw. */
+ * through the periodic reader's shutdown. Prints the stats it saw.
+ * With DRIVER_TWO_EXPORTS=1 it also makes a second stream of the counter by
+ * method only (a view), flushes once mid-way and records again: two
+ * exports, for start times and values of both temporalities. */
 #include <otel/otel.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static void observe(otel_observer *o, void *ud) {
     otel_attr a[] = {OTEL_ATTR_STR("pool", "db")};
@@ -20,6 +25,20 @@ int main(void) {
         return 1;
     }
     otel_options_free(opts);
+    const char *two = getenv("DRIVER_TWO_EXPORTS");
+    int two_exports = two && strcmp(two, "1") == 0;
+    if (two_exports) {
+        const char *keep[] = {"method"};
+        otel_view *v;
+        otel_view_new(&v, "interop.requests"); /* the stream as it is */
+        otel_meter_provider_add_view(mp, v);
+        otel_view_free(v);
+        otel_view_new(&v, "interop.requests");
+        otel_view_set_stream(v, "interop.requests.by_method", NULL);
+        otel_view_set_attribute_keys(v, keep, 1, 0);
+        otel_meter_provider_add_view(mp, v);
+        otel_view_free(v);
+    }
     otel_meter *m = otel_meter_provider_get_meter(mp, "interop.meter", "2.0", NULL);
     otel_instrument *c = otel_meter_counter_i64(m, "interop.requests", "{request}", "requests served");
     otel_instrument *h = otel_meter_histogram_f64(m, "interop.latency", "ms", NULL);
@@ -58,6 +77,12 @@ int main(void) {
     printf("\n");
     otel_span_end(span);
     otel_instrument_record_f64(g, 21.5, NULL, 0);
+    if (two_exports) {
+        if (otel_meter_provider_force_flush(mp, 10000) != OTEL_OK)
+            fprintf(stderr, "driver: flush: %s\n", otel_last_error());
+        for (int i = 0; i < 3; i++) otel_counter_add_i64(c, 1, get, 2);
+        otel_histogram_record_f64(h, 30, NULL, 0);
+    }
     otel_status st = otel_meter_provider_shutdown(mp, 10000);
     uint64_t v[OTEL_STAT__COUNT];
     otel_meter_provider_get_stats(mp, v, OTEL_STAT__COUNT);

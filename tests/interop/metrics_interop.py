@@ -123,6 +123,68 @@ try:
         check(p + "observable up-down counter",
               conns.get("isMonotonic") is not True and conns["dataPoints"][0].get("asInt") == "7" and
               conns["dataPoints"][0]["attributes"][0]["value"] == {"stringValue": "db"}, str(conns))
+    # two exports (a flush, then shutdown) in each temporality, a second
+    # stream by method only, exemplars with the attributes it filtered out
+    for pref in ("cumulative", "delta"):
+        offset = os.path.getsize(out)
+        env = dict(os.environ, OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:%d" % hp,
+                   OTEL_EXPORTER_OTLP_PROTOCOL="http/protobuf", OTEL_METRIC_EXPORT_INTERVAL="600000",
+                   OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=pref,
+                   OTEL_METRICS_EXEMPLAR_FILTER="always_on", DRIVER_TWO_EXPORTS="1")
+        r = subprocess.run([driver], env=env, capture_output=True, text=True, timeout=60)
+        p = "metrics.two_exports.%s " % pref
+        check(p + "driver", r.returncode == 0, r.stdout + r.stderr)
+        exports = []
+        for _ in range(50):
+            with open(out) as f:
+                f.seek(offset)
+                # whole lines only: the collector may be writing the next
+                lines = [ln for ln in f.read().split("\n")[:-1] if '"metrics-interop"' in ln]
+            if len(lines) >= 2:
+                break
+            time.sleep(0.1)
+        for line in lines:
+            found = {}
+            for rm in json.loads(line)["resourceMetrics"]:
+                for sm in rm["scopeMetrics"]:
+                    for m in sm["metrics"]:
+                        found[m["name"]] = m
+            exports.append(found)
+        check(p + "two exports", len(exports) == 2, str(len(exports)))
+        if len(exports) != 2:
+            continue
+
+        def get_point(e, name="interop.requests"):
+            for dp in e.get(name, {}).get("sum", {}).get("dataPoints", []):
+                if {"key": "method", "value": {"stringValue": "GET"}} in dp["attributes"]:
+                    return dp
+            return {}
+
+        first, second = get_point(exports[0]), get_point(exports[1])
+        want = "3" if pref == "delta" else "8"
+        check(p + "second value", second.get("asInt") == want, str(second))
+        temporality = 1 if pref == "delta" else 2
+        check(p + "temporality", exports[1]["interop.requests"]["sum"]["aggregationTemporality"] == temporality)
+        if pref == "delta":  # the second period starts where the first ended
+            ok = second.get("startTimeUnixNano") == first.get("timeUnixNano")
+        else:  # one start for every export
+            ok = second.get("startTimeUnixNano") == first.get("startTimeUnixNano")
+        check(p + "start times", ok and int(second["timeUnixNano"]) > int(first["timeUnixNano"]),
+              "%s / %s" % (first, second))
+        h2 = exports[1]["interop.latency"]["histogram"]["dataPoints"][0]
+        if pref == "delta":  # the period's own count, sum, min and max
+            ok = h2["count"] == "1" and h2["sum"] == 30 and h2["min"] == 30 and h2["max"] == 30
+        else:
+            ok = h2["count"] == "6" and h2["sum"] == 532 and h2["min"] == 3 and h2["max"] == 400
+        check(p + "histogram of the second export", ok, str(h2))
+        by = exports[0].get("interop.requests.by_method", {}).get("sum", {}).get("dataPoints", [])
+        vals = {dp["attributes"][0]["value"]["stringValue"]: dp.get("asInt") for dp in by}
+        check(p + "a second stream by method only (a view)",
+              vals == {"GET": "5", "POST": "2"} and all(len(dp["attributes"]) == 1 for dp in by), str(by))
+        ex = [e for dp in by for e in dp.get("exemplars", [])]
+        check(p + "its exemplars keep the filtered attribute",
+              ex and all(any(a["key"] == "status" for a in e.get("filteredAttributes", [])) for e in ex),
+              str(ex))
     # base-2 exponential histograms, as the receiver sees them
     offset = os.path.getsize(out) if os.path.exists(out) else 0
     env = dict(os.environ, OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:%d" % hp,
