@@ -7,9 +7,13 @@ Starts the Collector on loopback with OTLP receivers (grpc and http; plain,
 TLS, and mutual TLS with certificates generated here) feeding its file
 exporter, runs tests/interop/otlp_driver once per combination of protocol
 (http/protobuf, http/json, grpc), security and compression, and compares what
-the Collector wrote with what was sent (check_collector.py). Ends with
+the Collector wrote with what was sent (check_collector.py). The Collector
+has traces, metrics and logs pipelines into the one file exporter; a last test
+posts a gauge and a log record as OTLP/JSON and checks that the file exporter
+writes those back intact as well. Ends with
 "interop: N passed, N failed"; exits non-zero on any failure.
 """
+import json
 import os
 import shutil
 import socket
@@ -17,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -63,8 +69,66 @@ def collector_config(ports, certs, out):
     return ("receivers:\n" + receiver("plain", None) + receiver("tls", "tls") + receiver("mtls", "mtls") +
             "exporters:\n  file:\n    path: %s\n    flush_interval: 100ms\n" % out +
             "service:\n  telemetry:\n    metrics:\n      level: none\n"
-            "  pipelines:\n    traces:\n      receivers: [otlp/plain, otlp/tls, otlp/mtls]\n"
-            "      exporters: [file]\n")
+            "  pipelines:\n" +
+            "".join("    %s:\n      receivers: [otlp/plain, otlp/tls, otlp/mtls]\n"
+                    "      exporters: [file]\n" % signal for signal in ("traces", "metrics", "logs")))
+
+
+def post_json(port, path, body):
+    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.status
+
+
+def check_metrics_and_logs(port, out):
+    """The file exporter writes metrics and logs too (one shared file, one
+    OTLP/JSON request per line): posts one gauge and one log record as
+    OTLP/JSON and waits for both to come back intact. Returns "" or what
+    went wrong."""
+    service = "interop-file-metrics-logs"
+    resource = {"attributes": [{"key": "service.name", "value": {"stringValue": service}}]}
+    t = 1700000000123456789
+    metrics = {"resourceMetrics": [{"resource": resource, "scopeMetrics": [{
+        "scope": {"name": "interop.scope"},
+        "metrics": [{"name": "interop.gauge", "unit": "1", "gauge": {"dataPoints": [
+            {"timeUnixNano": str(t), "asInt": "42",
+             "attributes": [{"key": "k", "value": {"stringValue": "v"}}]}]}}]}]}]}
+    logs = {"resourceLogs": [{"resource": resource, "scopeLogs": [{
+        "scope": {"name": "interop.scope"},
+        "logRecords": [{"timeUnixNano": str(t), "severityNumber": 17, "severityText": "ERROR",
+                        "body": {"stringValue": "interop log \u00fc"},
+                        "traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174"}]}]}]}
+    try:
+        for path, body in (("/v1/metrics", metrics), ("/v1/logs", logs)):
+            status = post_json(port, path, body)
+            if status != 200:
+                return "%s answered %d" % (path, status)
+    except (OSError, urllib.error.URLError) as e:
+        return "post: %s" % e
+    end = time.monotonic() + 15
+    got_metric = got_log = None
+    while time.monotonic() < end and (got_metric is None or got_log is None):
+        lines = open(out).readlines() if os.path.exists(out) else []
+        for line in lines:
+            if service not in line or not line.endswith("\n"):
+                continue
+            req = json.loads(line)
+            for rm in req.get("resourceMetrics", []):
+                for sm in rm.get("scopeMetrics", []):
+                    got_metric = sm.get("metrics", [None])[0]
+            for rl in req.get("resourceLogs", []):
+                for sl in rl.get("scopeLogs", []):
+                    got_log = sl.get("logRecords", [None])[0]
+        time.sleep(0.1)
+    want_metric = metrics["resourceMetrics"][0]["scopeMetrics"][0]["metrics"][0]
+    want_log = logs["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]
+    problems = []
+    if got_metric != want_metric:
+        problems.append("metric: got %r, want %r" % (got_metric, want_metric))
+    if got_log != want_log:
+        problems.append("log: got %r, want %r" % (got_log, want_log))
+    return "; ".join(problems)
 
 
 def main():
@@ -136,6 +200,14 @@ def main():
             else:
                 failed += 1
                 print("FAIL interop.%s: %s" % (name, msg), flush=True)
+        t0 = time.monotonic()
+        msg = check_metrics_and_logs(ports["plain"]["http"], out)
+        if msg:
+            failed += 1
+            print("FAIL interop.file_exporter.metrics_and_logs: %s" % msg, flush=True)
+        else:
+            passed += 1
+            print("PASS interop.file_exporter.metrics_and_logs (%.1fs)" % (time.monotonic() - t0), flush=True)
     finally:
         col.terminate()
         try:

@@ -1,7 +1,11 @@
 // otelcol-interop: a real OpenTelemetry Collector for libotel_core's interop
-// tests, assembled by hand the way the Collector Builder would: the OTLP
-// receiver, the debug and file exporters, the batch processor, and the file,
-// env and yaml config providers. Pinned by go.mod/go.sum.
+// tests, assembled by hand the way the Collector Builder (ocb) would generate
+// it: the OTLP receiver, the batch processor, the debug and contrib file
+// exporters, and the file, env and yaml config providers. Every collector
+// module is pinned to one release (core v0.162.0 / v1.68.0, contrib
+// fileexporter v0.162.0) by go.mod/go.sum.
+//
+//	otelcol-interop --config config.yaml
 package main
 
 import (
@@ -23,21 +27,48 @@ import (
 	"go.opentelemetry.io/collector/service/telemetry/otelconftelemetry"
 )
 
+const (
+	coreVersion    = "v0.162.0"
+	contribVersion = "v0.162.0"
+)
+
+// components is the factory function ocb writes into components.go.
 func components() (otelcol.Factories, error) {
 	var err error
-	f := otelcol.Factories{Telemetry: otelconftelemetry.NewFactory()}
-	if f.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](otlpreceiver.NewFactory()); err != nil {
-		return f, err
+	factories := otelcol.Factories{Telemetry: otelconftelemetry.NewFactory()}
+
+	factories.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](
+		otlpreceiver.NewFactory(),
+	)
+	if err != nil {
+		return otelcol.Factories{}, err
 	}
-	if f.Processors, err = otelcol.MakeFactoryMap[processor.Factory](batchprocessor.NewFactory()); err != nil {
-		return f, err
+	factories.ReceiverModules = map[component.Type]string{
+		otlpreceiver.NewFactory().Type(): "go.opentelemetry.io/collector/receiver/otlpreceiver " + coreVersion,
 	}
-	if f.Exporters, err = otelcol.MakeFactoryMap[exporter.Factory](
-		debugexporter.NewFactory(), fileexporter.NewFactory()); err != nil {
-		return f, err
+
+	factories.Processors, err = otelcol.MakeFactoryMap[processor.Factory](
+		batchprocessor.NewFactory(),
+	)
+	if err != nil {
+		return otelcol.Factories{}, err
 	}
-	f.ReceiverModules = map[component.Type]string{}
-	return f, nil
+	factories.ProcessorModules = map[component.Type]string{
+		batchprocessor.NewFactory().Type(): "go.opentelemetry.io/collector/processor/batchprocessor " + coreVersion,
+	}
+
+	factories.Exporters, err = otelcol.MakeFactoryMap[exporter.Factory](
+		debugexporter.NewFactory(),
+		fileexporter.NewFactory(),
+	)
+	if err != nil {
+		return otelcol.Factories{}, err
+	}
+	factories.ExporterModules = map[component.Type]string{
+		debugexporter.NewFactory().Type(): "go.opentelemetry.io/collector/exporter/debugexporter " + coreVersion,
+		fileexporter.NewFactory().Type():  "github.com/open-telemetry/opentelemetry-collector-contrib/exporter/fileexporter " + contribVersion,
+	}
+	return factories, nil
 }
 
 func main() {
@@ -51,12 +82,15 @@ func main() {
 		ConfigProviderSettings: otelcol.ConfigProviderSettings{
 			ResolverSettings: confmap.ResolverSettings{
 				ProviderFactories: []confmap.ProviderFactory{
-					fileprovider.NewFactory(), envprovider.NewFactory(), yamlprovider.NewFactory(),
+					envprovider.NewFactory(),
+					fileprovider.NewFactory(),
+					yamlprovider.NewFactory(),
 				},
+				DefaultScheme: "env",
 			},
 		},
 	}
 	if err := otelcol.NewCommand(settings).Execute(); err != nil {
-		log.Fatal(err)
+		log.Fatalf("collector server run finished with error: %v", err)
 	}
 }

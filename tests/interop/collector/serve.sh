@@ -2,12 +2,11 @@
 # Runs the interop Collector in the foreground for trying things by hand:
 # OTLP on 127.0.0.1:4317 (grpc) and 127.0.0.1:4318 (http), every signal
 # printed by the debug exporter and appended as OTLP/JSON lines to
-# build/collector/received.jsonl. Ctrl-C stops it.
+# received.jsonl beside the binary (build/collector/). Ctrl-C stops it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
 bin=$("$here/build.sh" | tail -n1)
-out=$root/build/collector/received.jsonl
+out=$(dirname "$bin")/received.jsonl
 cfg=$(mktemp /tmp/otelcol-serve.XXXXXX.yaml)
 trap 'rm -f "$cfg"' EXIT
 cat >"$cfg" <<YAML
