@@ -485,7 +485,16 @@ class Span(_ApiSpan):
     def span_id(self):
         return int.from_bytes(bytes(self._sc().span_id), "big")
 
+    _span_context = None
+
     def get_span_context(self):
+        # a span's ids, flags and trace state never change: read them once
+        out = self._span_context
+        if out is None:
+            out = self._span_context = self._read_span_context()
+        return out
+
+    def _read_span_context(self):
         sc = self._sc()
         tid = int.from_bytes(bytes(sc.trace_id), "big")
         sid = int.from_bytes(bytes(sc.span_id), "big")
