@@ -444,6 +444,19 @@ OTEL_API otel_status otel_metrics_data_point_exp_buckets(const otel_metrics_data
                                                          const uint64_t **counts, size_t *n_counts);
 
 /**
+ * The negative buckets of exponential histogram point `p` of metric `i`
+ * (instruments that may record negative values, such as an up-down
+ * counter a view aggregates as a histogram): bucket k counts values whose
+ * magnitude lies in (base^k, base^(k+1)], at the scale
+ * otel_metrics_data_point_exp_buckets gives; the index of counts[0] in
+ * `offset`. `n_counts` is 0 without negative values. Borrowed.
+ * @return OTEL_ERR_NOT_FOUND for other points. @since 1.0
+ */
+OTEL_API otel_status otel_metrics_data_point_exp_negative(const otel_metrics_data *d, size_t i,
+                                                          size_t p, int32_t *offset,
+                                                          const uint64_t **counts, size_t *n_counts);
+
+/**
  * Exemplar `k` of point `p` of metric `i`: a measurement recorded inside a
  * sampled span (with `OTEL_METRICS_EXEMPLAR_FILTER` trace_based, the
  * default; always_on keeps any, always_off none), its time, value and the

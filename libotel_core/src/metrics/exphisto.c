@@ -1,6 +1,7 @@
 /* Base-2 exponential histogram buckets: the index of a value at a scale,
- * inserting with automatic downscaling to stay within max_size buckets,
- * and bringing a snapshot down to a coarser scale (for deltas). */
+ * inserting (negative values by magnitude in their own range) with
+ * automatic downscaling to keep each range within max_size buckets, and
+ * bringing a snapshot down to a coarser scale (for deltas). */
 #include <math.h>
 #include <string.h>
 
@@ -24,25 +25,62 @@ int32_t otel__exph_index(double v, int scale) {
     return (int32_t)ceil(log2(v) * ldexp(1.0, scale)) - 1;
 }
 
-/* Merges buckets so the scale drops by `change`. (Right shifts of negative
- * indexes round toward -inf: arithmetic on every compiler we build with.) */
+/* Merges one range's buckets so its scale drops by `change`. (Right shifts
+ * of negative indexes round toward -inf: arithmetic on every compiler we
+ * build with.) */
+static void range_downscale(int32_t *offset, uint32_t *n, uint64_t *counts, int change) {
+    if (!*n) return;
+    int32_t new_off = *offset >> change;
+    uint64_t merged[OTEL__EXPH_MAX];
+    memset(merged, 0, sizeof merged);
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < *n; i++) {
+        uint32_t j = (uint32_t)(((*offset + (int32_t)i) >> change) - new_off);
+        merged[j] += counts[i];
+        if (j + 1 > m) m = j + 1;
+    }
+    memcpy(counts, merged, sizeof merged);
+    *offset = new_off;
+    *n = m;
+}
+
 static void downscale(otel__exph *h, int change) {
     if (change <= 0) return;
-    if (h->n) {
-        int32_t new_off = h->offset >> change;
-        uint64_t merged[OTEL__EXPH_MAX];
-        memset(merged, 0, sizeof merged);
-        uint32_t n = 0;
-        for (uint32_t i = 0; i < h->n; i++) {
-            uint32_t j = (uint32_t)(((h->offset + (int32_t)i) >> change) - new_off);
-            merged[j] += h->counts[i];
-            if (j + 1 > n) n = j + 1;
-        }
-        memcpy(h->counts, merged, sizeof merged);
-        h->offset = new_off;
-        h->n = n;
-    }
+    range_downscale(&h->offset, &h->n, h->counts, change);
+    range_downscale(&h->neg_offset, &h->neg_n, h->neg_counts, change);
     h->scale -= change;
+}
+
+/* How much the scale must drop for a range to take index idx. */
+static int change_for(int32_t offset, uint32_t n, int32_t idx, uint32_t max_size) {
+    if (!n) return 0;
+    int64_t lo = idx < offset ? idx : offset;
+    int64_t hi = idx > offset + (int32_t)n - 1 ? idx : offset + (int32_t)n - 1;
+    int change = 0;
+    while (((hi >> change) - (lo >> change) + 1) > (int64_t)max_size) change++;
+    return change;
+}
+
+/* Counts index idx in a range that can hold it. */
+static void range_add(int32_t *offset, uint32_t *n, uint64_t *counts, int32_t idx) {
+    if (*n == 0) {
+        *offset = idx;
+        *n = 1;
+        counts[0] = 1;
+        return;
+    }
+    if (idx < *offset) {
+        uint32_t shift = (uint32_t)(*offset - idx);
+        memmove(counts + shift, counts, *n * sizeof *counts);
+        memset(counts, 0, shift * sizeof *counts);
+        *offset = idx;
+        *n += shift;
+    } else if (idx >= *offset + (int32_t)*n) {
+        uint32_t m = (uint32_t)(idx - *offset) + 1;
+        memset(counts + *n, 0, (m - *n) * sizeof *counts);
+        *n = m;
+    }
+    counts[idx - *offset]++;
 }
 
 void otel__exph_insert(otel__exph *h, double v, uint32_t max_size) {
@@ -50,33 +88,18 @@ void otel__exph_insert(otel__exph *h, double v, uint32_t max_size) {
         h->zero_count++;
         return;
     }
-    int32_t idx = otel__exph_index(v, h->scale);
-    if (h->n == 0) {
-        h->offset = idx;
-        h->n = 1;
-        h->counts[0] = 1;
-        return;
-    }
-    int64_t lo = idx < h->offset ? idx : h->offset;
-    int64_t hi = idx > h->offset + (int32_t)h->n - 1 ? idx : h->offset + (int32_t)h->n - 1;
-    int change = 0;
-    while (((hi >> change) - (lo >> change) + 1) > (int64_t)max_size) change++;
-    if (change) {
+    int neg = v < 0;
+    double mag = neg ? -v : v;
+    int32_t *offset = neg ? &h->neg_offset : &h->offset;
+    uint32_t *n = neg ? &h->neg_n : &h->n;
+    uint64_t *counts = neg ? h->neg_counts : h->counts;
+    int32_t idx = otel__exph_index(mag, h->scale);
+    int change = change_for(*offset, *n, idx, max_size);
+    if (change) { /* both ranges share the scale */
         downscale(h, change);
-        idx = otel__exph_index(v, h->scale);
+        idx = otel__exph_index(mag, h->scale);
     }
-    if (idx < h->offset) {
-        uint32_t shift = (uint32_t)(h->offset - idx);
-        memmove(h->counts + shift, h->counts, h->n * sizeof *h->counts);
-        memset(h->counts, 0, shift * sizeof *h->counts);
-        h->offset = idx;
-        h->n += shift;
-    } else if (idx >= h->offset + (int32_t)h->n) {
-        uint32_t n = (uint32_t)(idx - h->offset) + 1;
-        memset(h->counts + h->n, 0, (n - h->n) * sizeof *h->counts);
-        h->n = n;
-    }
-    h->counts[idx - h->offset]++;
+    range_add(offset, n, counts, idx);
 }
 
 void otel__exph_to_scale(otel__exph *h, int scale) { downscale(h, h->scale - scale); }

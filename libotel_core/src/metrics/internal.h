@@ -17,12 +17,16 @@
 #define OTEL__EXPH_MAX 160   /* buckets, the specification's default max size */
 #define OTEL__EXPH_SCALE 20  /* the starting (and largest) scale */
 
-/* Base-2 exponential histogram buckets (positive values; zero apart). */
+/* Base-2 exponential histogram buckets: positive values (offset, n,
+ * counts), negative ones by magnitude (neg_*), zero apart; one scale. */
 typedef struct otel__exph {
     int32_t scale, offset;
     uint32_t n;
     uint64_t zero_count;
     uint64_t counts[OTEL__EXPH_MAX];
+    int32_t neg_offset;
+    uint32_t neg_n;
+    uint64_t neg_counts[OTEL__EXPH_MAX];
 } otel__exph;
 
 int32_t otel__exph_index(double v, int scale);

@@ -1459,6 +1459,10 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
                 int32_t j = last.offset + (int32_t)k - snap->offset;
                 if (j >= 0 && (uint32_t)j < snap->n) snap->counts[j] -= last.counts[k];
             }
+            for (uint32_t k = 0; k < last.neg_n; k++) {
+                int32_t j = last.neg_offset + (int32_t)k - snap->neg_offset;
+                if (j >= 0 && (uint32_t)j < snap->neg_n) snap->neg_counts[j] -= last.neg_counts[k];
+            }
             snap->zero_count -= last.zero_count;
             period_min_max(s, ri, p);
             p->count = count - prev->count;
@@ -1735,6 +1739,18 @@ OTEL_API otel_status otel_metrics_data_point_exp_buckets(const otel_metrics_data
     if (offset) *offset = pt->exph->offset;
     if (counts) *counts = pt->exph->counts;
     if (n_counts) *n_counts = pt->exph->n;
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_metrics_data_point_exp_negative(const otel_metrics_data *d, size_t i,
+                                                          size_t p, int32_t *offset,
+                                                          const uint64_t **counts, size_t *n_counts) {
+    const otel__point *pt = point_at(d, i, p);
+    if (!pt || !pt->exph)
+        return otel__fail(OTEL_ERR_NOT_FOUND, "metrics_data: no exponential histogram point");
+    if (offset) *offset = pt->exph->neg_offset;
+    if (counts) *counts = pt->exph->neg_counts;
+    if (n_counts) *n_counts = pt->exph->neg_n;
     return OTEL_OK;
 }
 

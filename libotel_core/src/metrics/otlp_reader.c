@@ -186,6 +186,16 @@ static int fill_metric(otel__arena *a, const otel__metric *m, Metric *pm) {
             pos->n_bucket_counts = p->exph->n;
             pos->bucket_counts = p->exph->counts;
             dp->positive = pos;
+            if (p->exph->neg_n) {
+                Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint__Buckets *neg =
+                    NEW(a, Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint__Buckets);
+                if (!neg) return 0;
+                opentelemetry__proto__metrics__v1__exponential_histogram_data_point__buckets__init(neg);
+                neg->offset = p->exph->neg_offset;
+                neg->n_bucket_counts = p->exph->neg_n;
+                neg->bucket_counts = p->exph->neg_counts;
+                dp->negative = neg;
+            }
             dp->exemplars = exemplars_of(a, p, &dp->n_exemplars);
             pts[i] = dp;
         }
@@ -446,6 +456,17 @@ static void json_hist_stats(otel__buf *b, const otel__point *p) {
     }
 }
 
+static void json_exp_buckets(otel__buf *b, int32_t offset, const uint64_t *counts, uint32_t n) {
+    otel__buf_lit(b, "{\"offset\":");
+    json_int(b, offset);
+    otel__buf_lit(b, ",\"bucketCounts\":[");
+    for (uint32_t k = 0; k < n; k++) {
+        if (k) otel__buf_putc(b, ',');
+        json_u64(b, counts[k]);
+    }
+    otel__buf_lit(b, "]}");
+}
+
 static void json_metric(otel__buf *b, const otel__metric *m) {
     otel__buf_lit(b, "{\"name\":");
     otel__otlp_json_string(b, m->inst->stream_name, strlen(m->inst->stream_name));
@@ -480,14 +501,12 @@ static void json_metric(otel__buf *b, const otel__metric *m) {
             json_int(b, p->exph->scale);
             otel__buf_lit(b, ",\"zeroCount\":");
             json_u64(b, p->exph->zero_count);
-            otel__buf_lit(b, ",\"positive\":{\"offset\":");
-            json_int(b, p->exph->offset);
-            otel__buf_lit(b, ",\"bucketCounts\":[");
-            for (uint32_t k = 0; k < p->exph->n; k++) {
-                if (k) otel__buf_putc(b, ',');
-                json_u64(b, p->exph->counts[k]);
+            otel__buf_lit(b, ",\"positive\":");
+            json_exp_buckets(b, p->exph->offset, p->exph->counts, p->exph->n);
+            if (p->exph->neg_n) {
+                otel__buf_lit(b, ",\"negative\":");
+                json_exp_buckets(b, p->exph->neg_offset, p->exph->neg_counts, p->exph->neg_n);
             }
-            otel__buf_lit(b, "]}");
         } else if (p->is_int) {
             otel__buf_lit(b, ",\"asInt\":");
             json_i64(b, p->i);

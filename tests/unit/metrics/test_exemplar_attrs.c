@@ -6,9 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "export/otlp_buf.h"
 #include "metrics/internal.h"
-#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
+#include "metrics/metrics_encode_fixture.h"
 #include "otel/otel.h"
 #include "metrics/metrics_fixture.h"
 #include "trace/trace_fixture.h"
@@ -86,14 +85,8 @@ START_TEST(test_filtered_attributes_through_the_accessor) {
 END_TEST
 
 START_TEST(test_filtered_attributes_in_protobuf_and_json) {
-    otel_metrics_data *d = NULL;
-    ck_assert_int_eq(otel_metric_reader_collect(r, &d), OTEL_OK);
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    ck_assert_int_eq(otel__metrics_encode_proto(d, mp->resource, &buf, &len), OTEL_OK);
-    Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest *req =
-        opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__unpack(NULL, len, buf);
-    ck_assert_ptr_nonnull(req);
+    char *json = NULL;
+    mx_request *req = mx_encode(mp, r, &json);
     int seen = 0;
     Opentelemetry__Proto__Metrics__V1__ScopeMetrics *sm = req->resource_metrics[0]->scope_metrics[0];
     for (size_t m = 0; m < sm->n_metrics; m++) {
@@ -117,17 +110,10 @@ START_TEST(test_filtered_attributes_in_protobuf_and_json) {
         }
     }
     ck_assert_int_eq(seen, 2);
-    opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(req, NULL);
-    free(buf);
-
-    otel__buf b;
-    otel__buf_init(&b, 0);
-    ck_assert_int_eq(otel__metrics_encode_json(d, mp->resource, &b), OTEL_OK);
-    otel__buf_putc(&b, '\0');
-    ck_assert_ptr_nonnull(strstr((const char *)b.p,
+    mx_request_free(req);
+    ck_assert_ptr_nonnull(strstr(json,
                                  "\"filteredAttributes\":[{\"key\":\"user.id\",\"value\":{\"stringValue\":\"u-42\"}}"));
-    otel__buf_free(&b);
-    otel_metrics_data_release(d);
+    free(json);
 }
 END_TEST
 
