@@ -100,6 +100,15 @@ def _ns(t, what="timestamp"):
     return int(t)
 
 
+def _timeout_ms(t):
+    """A timeout in ms as uint32 (longer ones are capped: ~49 days)."""
+    if isinstance(t, bool) or not isinstance(t, (int, float)):
+        raise TypeError("timeout_millis must be a number, not %s" % type(t).__name__)
+    if not t >= 0:
+        raise ValueError("timeout_millis must be >= 0, not %r" % (t,))
+    return int(min(t, 0xFFFFFFFF))
+
+
 def _b(s, what="value"):
     if isinstance(s, str):
         return s.encode("utf-8", "surrogatepass")
@@ -756,10 +765,10 @@ class TracerProvider(_ApiTracerProvider):
             return t
 
     def force_flush(self, timeout_millis=30000):
-        return lib.otel_tracer_provider_force_flush(self._tp, int(timeout_millis)) == 0
+        return lib.otel_tracer_provider_force_flush(self._tp, _timeout_ms(timeout_millis)) == 0
 
     def shutdown(self, timeout_millis=30000):
-        return lib.otel_tracer_provider_shutdown(self._tp, int(timeout_millis)) == 0
+        return lib.otel_tracer_provider_shutdown(self._tp, _timeout_ms(timeout_millis)) == 0
 
     def stats(self):
         """The provider's counters as a dict (spans_started, dropped_queue_full, ...)."""

@@ -5,7 +5,7 @@ callbacks). Measurements go straight to the C core's lock-free series."""
 import os
 import threading
 
-from . import OtelError, _attrs, _b, _check, _new_options
+from . import OtelError, _attrs, _b, _check, _new_options, _timeout_ms
 from ._native import ffi, lib
 
 try:
@@ -280,10 +280,10 @@ class MeterProvider(_ApiMeterProvider):
         return out
 
     def force_flush(self, timeout_millis=30000):
-        return lib.otel_meter_provider_force_flush(self._mp, int(timeout_millis)) == 0
+        return lib.otel_meter_provider_force_flush(self._mp, _timeout_ms(timeout_millis)) == 0
 
     def shutdown(self, timeout_millis=30000):
-        return lib.otel_meter_provider_shutdown(self._mp, int(timeout_millis)) == 0
+        return lib.otel_meter_provider_shutdown(self._mp, _timeout_ms(timeout_millis)) == 0
 
     def __del__(self):
         if getattr(self, "_reader", None) is not None:
