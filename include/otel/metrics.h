@@ -234,6 +234,20 @@ OTEL_API otel_status otel_meter_provider_add_reader(otel_meter_provider *mp, ote
 OTEL_API otel_meter *otel_meter_provider_get_meter(otel_meter_provider *mp, const char *name,
                                                    const char *version, const char *schema_url);
 
+/**
+ * otel_meter_provider_get_meter with scope attributes (copied; invalid
+ * ones dropped). They are part of the meter's identity, compared as a set
+ * (any order), and exported on its InstrumentationScope.
+ * @return NULL only for a NULL provider or out of memory. Thread-safe.
+ * @since 1.0
+ */
+OTEL_API otel_meter *otel_meter_provider_get_meter_with_attributes(otel_meter_provider *mp,
+                                                                   const char *name,
+                                                                   const char *version,
+                                                                   const char *schema_url,
+                                                                   const otel_attr *attrs,
+                                                                   size_t n_attrs);
+
 /** Collects and exports through every reader that exports. @since 1.0 */
 OTEL_API otel_status otel_meter_provider_force_flush(otel_meter_provider *mp, uint32_t timeout_ms);
 /** Exports what is left and stops the readers. Idempotent. @since 1.0 */
@@ -409,6 +423,16 @@ OTEL_API otel_status otel_metrics_data_metric(const otel_metrics_data *d, size_t
                                               const char **description, int *data_kind,
                                               int *temporality, int *monotonic,
                                               size_t *n_points, const char **scope_name);
+/**
+ * The instrumentation scope (meter) of metric `i`: name, version and
+ * schema URL ("" when not given) and its attributes. Out pointers may be
+ * NULL; everything is borrowed from `d`. @return OTEL_ERR_NOT_FOUND past
+ * the end. @since 1.0
+ */
+OTEL_API otel_status otel_metrics_data_scope(const otel_metrics_data *d, size_t i, const char **name,
+                                             const char **version, const char **schema_url,
+                                             const otel_attr **attrs, size_t *n_attrs);
+
 /**
  * Point `p` of metric `i`: start and end times, the value (sums and
  * gauges; int64 instruments fill `int_value`, double ones `double_value`,

@@ -251,3 +251,12 @@ int otel__attr_value_eq(const otel_attr *a, const otel_attr *b) {
         return 0;
     }
 }
+
+int otel__attrs_equal(const otel__attrs *a, const otel__attrs *b) {
+    if (a->count != b->count) return 0;
+    for (uint32_t i = 0; i < a->count; i++) { /* keys are unique in a list */
+        const otel_attr *o = otel__attrs_find(b, a->items[i].key, a->items[i].key_len);
+        if (!o || !otel__attr_value_eq(o, &a->items[i])) return 0;
+    }
+    return 1;
+}

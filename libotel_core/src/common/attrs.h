@@ -39,6 +39,9 @@ const otel_attr *otel__attrs_find(const otel__attrs *list, const char *key, size
 /* 1 if two attribute values are equal (type and content). */
 int otel__attr_value_eq(const otel_attr *a, const otel_attr *b);
 
+/* 1 if two lists hold the same keys with equal values, in any order. */
+int otel__attrs_equal(const otel__attrs *a, const otel__attrs *b);
+
 /* Validates a public otel_attr: returns 1 if it can be stored. */
 int otel__attr_valid(const otel_attr *a);
 

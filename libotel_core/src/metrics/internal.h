@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "common/arena.h"
+#include "common/attrs.h"
 #include "common/stats.h"
 #include "otel/metrics.h"
 
@@ -160,6 +161,8 @@ typedef struct otel__callback {
 struct otel_meter {
     otel_meter_provider *provider;
     char *name, *version, *schema_url;
+    otel__attrs attrs; /* the scope's attributes (part of its identity), in `arena` */
+    otel__arena arena;
     pthread_mutex_t lock;
     otel_instrument *instruments;
     otel__callback *callbacks;

@@ -1151,29 +1151,53 @@ OTEL_API void otel_observer_observe_f64(otel_observer *o, otel_instrument *inst,
 
 /* ---- meters and the provider -------------------------------------------------------------- */
 
-OTEL_API otel_meter *otel_meter_provider_get_meter(otel_meter_provider *mp, const char *name,
-                                                   const char *version, const char *schema_url) {
+static void meter_free(otel_meter *m) {
+    pthread_mutex_destroy(&m->lock);
+    free(m->name), free(m->version), free(m->schema_url);
+    otel__arena_free(&m->arena);
+    free(m);
+}
+
+OTEL_API otel_meter *otel_meter_provider_get_meter_with_attributes(otel_meter_provider *mp,
+                                                                   const char *name,
+                                                                   const char *version,
+                                                                   const char *schema_url,
+                                                                   const otel_attr *attrs,
+                                                                   size_t n_attrs) {
     if (!mp) return NULL;
     if (!name || !*name) OTEL_LOG_W("metrics: a meter was asked for without a name");
+    /* the scope as it would be stored (invalid and repeated keys dropped),
+     * so equal scopes compare equal whatever the input's order */
+    otel_meter *fresh = calloc(1, sizeof *fresh);
+    if (!fresh) return NULL;
+    otel__arena_init(&fresh->arena, NULL, 0);
+    pthread_mutex_init(&fresh->lock, NULL);
+    fresh->provider = mp;
+    fresh->name = dup_or_empty(name);
+    fresh->version = dup_or_empty(version);
+    fresh->schema_url = dup_or_empty(schema_url);
+    if (attrs) otel__attrs_set_many(&fresh->attrs, &fresh->arena, attrs, n_attrs, NULL, NULL);
+    if (!fresh->name || !fresh->version || !fresh->schema_url) {
+        meter_free(fresh);
+        return NULL;
+    }
     pthread_mutex_lock(&mp->lock);
     for (otel_meter *m = mp->meters; m; m = m->next)
-        if (eq_or_null(m->name, name) && eq_or_null(m->version, version) &&
-            eq_or_null(m->schema_url, schema_url)) {
+        if (strcmp(m->name, fresh->name) == 0 && strcmp(m->version, fresh->version) == 0 &&
+            strcmp(m->schema_url, fresh->schema_url) == 0 && otel__attrs_equal(&m->attrs, &fresh->attrs)) {
             pthread_mutex_unlock(&mp->lock);
+            meter_free(fresh);
             return m;
         }
-    otel_meter *m = calloc(1, sizeof *m);
-    if (m) {
-        m->provider = mp;
-        m->name = dup_or_empty(name);
-        m->version = dup_or_empty(version);
-        m->schema_url = dup_or_empty(schema_url);
-        pthread_mutex_init(&m->lock, NULL);
-        m->next = mp->meters;
-        mp->meters = m;
-    }
+    fresh->next = mp->meters;
+    mp->meters = fresh;
     pthread_mutex_unlock(&mp->lock);
-    return m;
+    return fresh;
+}
+
+OTEL_API otel_meter *otel_meter_provider_get_meter(otel_meter_provider *mp, const char *name,
+                                                   const char *version, const char *schema_url) {
+    return otel_meter_provider_get_meter_with_attributes(mp, name, version, schema_url, NULL, 0);
 }
 
 otel_status otel__metric_reader_from_env(otel_metric_reader **out, const otel_options *opts);
@@ -1299,9 +1323,7 @@ static void provider_free(otel_meter_provider *mp) {
             callback_release(cb);
             cb = n;
         }
-        pthread_mutex_destroy(&m->lock);
-        free(m->name), free(m->version), free(m->schema_url);
-        free(m);
+        meter_free(m);
         m = next;
     }
     for (size_t i = 0; i < mp->n_views; i++) otel_view_free(mp->views[i]);
@@ -1677,6 +1699,19 @@ OTEL_API otel_status otel_metrics_data_metric(const otel_metrics_data *d, size_t
     if (monotonic) *monotonic = m->monotonic;
     if (n_points) *n_points = m->n_points;
     if (scope_name) *scope_name = m->inst->meter->name;
+    return OTEL_OK;
+}
+
+OTEL_API otel_status otel_metrics_data_scope(const otel_metrics_data *d, size_t i, const char **name,
+                                             const char **version, const char **schema_url,
+                                             const otel_attr **attrs, size_t *n_attrs) {
+    if (!d || i >= d->n_metrics) return otel__fail(OTEL_ERR_NOT_FOUND, "metrics_data: no metric %zu", i);
+    const otel_meter *m = d->metrics[i].inst->meter;
+    if (name) *name = m->name;
+    if (version) *version = m->version;
+    if (schema_url) *schema_url = m->schema_url;
+    if (attrs) *attrs = m->attrs.items;
+    if (n_attrs) *n_attrs = m->attrs.count;
     return OTEL_OK;
 }
 

@@ -322,6 +322,9 @@ otel_status otel__metrics_encode_proto(const otel_metrics_data *d, const otel_re
             opentelemetry__proto__common__v1__instrumentation_scope__init(sc);
             sc->name = m->name;
             sc->version = m->version;
+            sc->attributes = kvs_of(&a, m->attrs.items, m->attrs.count);
+            if (!sc->attributes) goto done;
+            sc->n_attributes = m->attrs.count;
             sm->scope = sc;
             sm->schema_url = m->schema_url;
             sm->metrics = otel__arena_alloc(&a, d->n_metrics * sizeof *sm->metrics);
@@ -533,7 +536,13 @@ otel_status otel__metrics_encode_json(const otel_metrics_data *d, const otel_res
                                       otel__buf *b) {
     otel__buf_lit(b, "{\"resourceMetrics\":[{\"resource\":{");
     json_attrs(b, res->attrs.items, res->attrs.count);
-    otel__buf_lit(b, "},\"scopeMetrics\":[");
+    otel__buf_lit(b, "},");
+    if (res->schema_url_len) {
+        otel__buf_lit(b, "\"schemaUrl\":");
+        otel__otlp_json_string(b, res->schema_url, res->schema_url_len);
+        otel__buf_putc(b, ',');
+    }
+    otel__buf_lit(b, "\"scopeMetrics\":[");
     /* metrics come grouped by meter (collection walks meter by meter) */
     const otel_meter *cur = NULL;
     for (size_t i = 0; i < d->n_metrics; i++) {
@@ -544,7 +553,15 @@ otel_status otel__metrics_encode_json(const otel_metrics_data *d, const otel_res
             otel__otlp_json_string(b, m->name, strlen(m->name));
             otel__buf_lit(b, ",\"version\":");
             otel__otlp_json_string(b, m->version, strlen(m->version));
-            otel__buf_lit(b, "},\"metrics\":[");
+            otel__buf_putc(b, ',');
+            json_attrs(b, m->attrs.items, m->attrs.count);
+            otel__buf_lit(b, "},");
+            if (*m->schema_url) {
+                otel__buf_lit(b, "\"schemaUrl\":");
+                otel__otlp_json_string(b, m->schema_url, strlen(m->schema_url));
+                otel__buf_putc(b, ',');
+            }
+            otel__buf_lit(b, "\"metrics\":[");
             cur = m;
         } else {
             otel__buf_putc(b, ',');

@@ -14,6 +14,7 @@
 
 #include "metrics_fixture.h"
 #include "otel/otel.h"
+#include "trace/trace_fixture.h"
 
 static otel_meter_provider *prov;
 static otel_metric_reader *rc, *rd; /* cumulative and delta manual readers */
@@ -439,23 +440,13 @@ START_TEST(test_concurrent_collections_keep_observations) {
 }
 END_TEST
 
-int main(void) {
-    Suite *s = suite_create("metrics.spec_edges");
-    TCase *tc = tcase_create("edges");
-    tcase_add_checked_fixture(tc, up, down);
-    tcase_add_test(tc, test_name_and_unit_rules);
-    tcase_add_test(tc, test_duplicates_case_insensitive_and_conflicts);
-    tcase_add_test(tc, test_start_and_end_times);
-    tcase_add_test(tc, test_observable_instruments_under_both_temporalities);
-    tcase_add_test(tc, test_lowmemory_and_delta_preferences);
-    tcase_add_test(tc, test_bound_histogram_and_up_down_counter);
-    tcase_add_test(tc, test_callbacks_may_reenter_the_meter);
-    tcase_add_test(tc, test_creating_instruments_while_collecting);
-    tcase_add_test(tc, test_concurrent_collections_keep_observations);
-    suite_add_tcase(s, tc);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
-}
+FX_MAIN("metrics.spec_edges", up, down,
+        test_name_and_unit_rules,
+        test_duplicates_case_insensitive_and_conflicts,
+        test_start_and_end_times,
+        test_observable_instruments_under_both_temporalities,
+        test_lowmemory_and_delta_preferences,
+        test_bound_histogram_and_up_down_counter,
+        test_callbacks_may_reenter_the_meter,
+        test_creating_instruments_while_collecting,
+        test_concurrent_collections_keep_observations)
