@@ -18,6 +18,11 @@ def objs():
     mp.shutdown(1000)
 
 
+def _enter_exit(cm):
+    with cm:
+        pass
+
+
 CALLS = {
     "start_span name": lambda o, v: o[1].start_span(v),
     "start_span kind": lambda o, v: o[1].start_span("x", kind=v),
@@ -25,7 +30,7 @@ CALLS = {
     "start_span links": lambda o, v: o[1].start_span("x", links=v),
     "start_span context": lambda o, v: o[1].start_span("x", context=v),
     "start_span start_time": lambda o, v: o[1].start_span("x", start_time=v),
-    "start_as_current_span": lambda o, v: o[1].start_as_current_span(v).__enter__(),
+    "start_as_current_span": lambda o, v: _enter_exit(o[1].start_as_current_span(v)),
     "set_attribute key": lambda o, v: o[1].start_span("x").set_attribute(v, 1),
     "set_attribute value": lambda o, v: o[1].start_span("x").set_attribute("k", v),
     "add_event name": lambda o, v: o[1].start_span("x").add_event(v),
@@ -44,7 +49,7 @@ CALLS = {
     "force_flush": lambda o, v: o[0].force_flush(v),
     "TracerProvider option": lambda o, v: otel_core.TracerProvider(exporter="none", service_name=v),
     "TracerProvider exporter": lambda o, v: otel_core.TracerProvider(exporter=v),
-    "use_span": lambda o, v: otel_core.use_span(v).__enter__(),
+    "use_span": lambda o, v: _enter_exit(otel_core.use_span(v)),
     "inject carrier": lambda o, v: otel_core.inject(v),
     "inject context": lambda o, v: otel_core.inject({}, v),
     "extract": lambda o, v: otel_core.extract(v),
