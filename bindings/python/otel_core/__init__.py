@@ -349,6 +349,8 @@ def _reset_current(token):
 @contextlib.contextmanager
 def use_span(span, end_on_exit=False, record_exception=True, set_status_on_exception=True):
     """Makes `span` current in Python (and in C on this thread) for the block."""
+    if not isinstance(span, Span if not _HAVE_API else _ApiSpan):
+        raise TypeError("use_span needs a Span, not %s" % type(span).__name__)
     token = _set_current(span)
     cattach = _CAttach(span)
     try:
