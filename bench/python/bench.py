@@ -1,13 +1,14 @@
 """Python span benchmarks, side by side in one process (JSON lines, ns/op).
 
-  python.span.otel_core.attrs0/.attrs3   otel_core's own API (start_span().end())
-  python.span.api_dropin.attrs3          opentelemetry-api on otel_core's provider
-                                         (with start_as_current_span)
-  python.span.opentelemetry_sdk.attrs3   opentelemetry-sdk, BatchSpanProcessor +
-                                         OTLP/HTTP exporter (same call as api_dropin)
+  python.span.otel_core.attrs{0,3}        otel_core's own API (start_span().end())
+  python.span.api_dropin.attrs{0,3}        opentelemetry-api on otel_core's provider
+                                           (with start_as_current_span)
+  python.span.opentelemetry_sdk.attrs{0,3} opentelemetry-sdk, BatchSpanProcessor +
+                                           OTLP/HTTP exporter (same call as api_dropin)
   python.counter.{otel_core,api_dropin,opentelemetry_sdk}.attrs3
                                          counter add with 3 attributes
-Each line has `ratio`: opentelemetry-sdk's time divided by this one's.
+Each line has `ratio`: opentelemetry-sdk's time (same attribute count)
+divided by this one's.
 Spans are sampled and exported for real by both SDKs (batch processors,
 OTLP/HTTP protobuf) to a local sink in a child process that answers 200,
 so neither side's exporter is stuck in retries; best of 5 rounds."""
@@ -86,14 +87,14 @@ def main():
     core = otel_core.TracerProvider(traces_sampler="always_on", bsp_max_queue_size=8192)
     sdk = SdkProvider()
     sdk.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(timeout=5), max_queue_size=8192))
-    results = {
-        "python.span.otel_core.attrs0": best(own(core.get_tracer("bench"), None)),
-        "python.span.otel_core.attrs3": best(own(core.get_tracer("bench"), ATTRS)),
-        "python.span.api_dropin.attrs3": best(api(trace.get_tracer("bench", tracer_provider=core), ATTRS)),
-        "python.span.opentelemetry_sdk.attrs3": best(api(sdk.get_tracer("bench"), ATTRS)),
-    }
-    sdk_ns = results["python.span.opentelemetry_sdk.attrs3"]
+    results = {}
+    for n_attrs, attrs in (("attrs0", None), ("attrs3", ATTRS)):
+        results["python.span.otel_core." + n_attrs] = best(own(core.get_tracer("bench"), attrs))
+        results["python.span.api_dropin." + n_attrs] = best(
+            api(trace.get_tracer("bench", tracer_provider=core), attrs))
+        results["python.span.opentelemetry_sdk." + n_attrs] = best(api(sdk.get_tracer("bench"), attrs))
     for name, ns in results.items():
+        sdk_ns = results["python.span.opentelemetry_sdk." + name.rsplit(".", 1)[1]]
         print(json.dumps({"name": name, "value": round(ns, 1), "unit": "ns/op", "threads": 1,
                           "ratio": round(sdk_ns / ns, 2)}))
     cmp = otel_core.MeterProvider(exporter="memory")
