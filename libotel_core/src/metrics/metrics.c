@@ -311,6 +311,27 @@ static inline void drop(otel_instrument *inst) {
 
 static inline int is_int(const otel_instrument *inst) { return inst->number == OTEL_NUMBER_INT64; }
 
+/* The explicit bucket of v: the number of boundaries below it (bucket b
+ * holds (bounds[b-1], bounds[b]]). Short lists are counted without
+ * branches, so values in random order cost no mispredictions; long ones
+ * are searched. */
+static inline size_t bucket_of(const otel_instrument *inst, double v) {
+    const double *bd = inst->bounds;
+    size_t n = inst->n_bounds;
+    if (n <= 32) {
+        size_t b = 0;
+        for (size_t k = 0; k < n; k++) b += v > bd[k];
+        return b;
+    }
+    size_t lo = 0, hi = n; /* the first boundary >= v */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v > bd[mid]) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 static inline void apply(otel_instrument *inst, otel__series *s, int64_t iv, double dv, int from_int) {
     switch (inst->agg) {
     case OTEL_AGGREGATION_SUM:
@@ -331,9 +352,9 @@ static inline void apply(otel_instrument *inst, otel__series *s, int64_t iv, dou
             otel__exph_insert(s->exph, v, inst->exph_max);
             atomic_flag_clear_explicit(&s->exph_lock, memory_order_release);
         } else {
-            size_t b = 0;
-            while (b < inst->n_bounds && v > inst->bounds[b]) b++;
-            atomic_fetch_add_explicit(&s->buckets[b], 1, memory_order_relaxed);
+            /* no count of its own: collection sums the buckets, so the
+             * count always matches them (and a record is one RMW cheaper) */
+            atomic_fetch_add_explicit(&s->buckets[bucket_of(inst, v)], 1, memory_order_relaxed);
         }
         atomic_add_double(&s->sum, v);
         atomic_min_double(&s->min, v);
@@ -346,7 +367,7 @@ static inline void apply(otel_instrument *inst, otel__series *s, int64_t iv, dou
             atomic_min_double(&s->period_min[r], v);
             atomic_max_double(&s->period_max[r], v);
         }
-        atomic_fetch_add_explicit(&s->count, 1, memory_order_release);
+        if (s->exph) atomic_fetch_add_explicit(&s->count, 1, memory_order_release);
         return;
     }
     default: /* dropped by a view */
@@ -436,7 +457,7 @@ static void offer_exemplar(otel_instrument *inst, otel__series *s, int64_t iv, d
     double v = from_int ? (double)iv : dv;
     size_t slot = 0;
     if (inst->agg == OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM)
-        while (slot < inst->n_bounds && v > inst->bounds[slot]) slot++;
+        slot = bucket_of(inst, v);
     while (atomic_flag_test_and_set_explicit(&s->exph_lock, memory_order_acquire)) {
     }
     if (!s->exemplars) s->exemplars = calloc(n, sizeof *s->exemplars);
@@ -1496,11 +1517,11 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
         return 1;
     }
     if (s->buckets) {
-        uint64_t count = atomic_load_explicit(&s->count, memory_order_acquire);
         double sum = bitsd(atomic_load(&s->sum));
         p->buckets = otel__arena_alloc(a, (inst->n_bounds + 1) * sizeof(uint64_t));
         if (!p->buckets) return 0;
-        for (size_t b = 0; b <= inst->n_bounds; b++) p->buckets[b] = atomic_load(&s->buckets[b]);
+        uint64_t count = 0; /* the buckets' total, consistent with them by construction */
+        for (size_t b = 0; b <= inst->n_bounds; b++) count += p->buckets[b] = atomic_load(&s->buckets[b]);
         p->min = bitsd(atomic_load(&s->min));
         p->max = bitsd(atomic_load(&s->max));
         if (delta) {

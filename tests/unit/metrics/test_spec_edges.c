@@ -3,7 +3,8 @@
  * both temporalities, the lowmemory preference, observable instruments
  * under delta, bound histograms, what a delta reader reports for quiet
  * series, callbacks that re-enter the meter while a collection runs them,
- * and instruments created while another thread collects. */
+ * instruments created while another thread collects, and histogram counts
+ * that match their buckets while a thread records. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -440,6 +441,44 @@ START_TEST(test_concurrent_collections_keep_observations) {
 }
 END_TEST
 
+static volatile int recording;
+
+static void *record_loop(void *arg) {
+    for (long i = 0; recording; i++) otel_histogram_record_f64(arg, (double)(i % 2000), NULL, 0);
+    return NULL;
+}
+
+/* A histogram point's count is the sum of its buckets even while another
+ * thread records during the collection (OTLP requires it; a backend that
+ * converts buckets rejects points where they differ). */
+START_TEST(test_histogram_count_matches_buckets_under_recording) {
+    otel_instrument *h = otel_meter_histogram_f64(mtr, "busy.hist", NULL, NULL);
+    recording = 1;
+    pthread_t t;
+    pthread_create(&t, NULL, record_loop, h);
+    size_t checked = 0;
+    for (long round = 0; checked < 300 && round < 10000000; round++) {
+        otel_metrics_data *d = NULL;
+        ck_assert_int_eq(otel_metric_reader_collect(round % 2 ? rc : rd, &d), OTEL_OK);
+        long i = mx_find(d, "busy.hist", NULL);
+        if (i >= 0) {
+            uint64_t count, total = 0;
+            const uint64_t *counts;
+            size_t nc;
+            otel_metrics_data_point(d, (size_t)i, 0, NULL, NULL, NULL, NULL, NULL, &count, NULL, NULL, NULL);
+            otel_metrics_data_point_buckets(d, (size_t)i, 0, NULL, NULL, &counts, &nc);
+            for (size_t k = 0; k < nc; k++) total += counts[k];
+            ck_assert_uint_eq(count, total);
+            checked++;
+        }
+        otel_metrics_data_release(d);
+    }
+    recording = 0;
+    pthread_join(t, NULL);
+    ck_assert_uint_eq(checked, 300);
+}
+END_TEST
+
 FX_MAIN("metrics.spec_edges", up, down,
         test_name_and_unit_rules,
         test_duplicates_case_insensitive_and_conflicts,
@@ -449,4 +488,5 @@ FX_MAIN("metrics.spec_edges", up, down,
         test_bound_histogram_and_up_down_counter,
         test_callbacks_may_reenter_the_meter,
         test_creating_instruments_while_collecting,
-        test_concurrent_collections_keep_observations)
+        test_concurrent_collections_keep_observations,
+        test_histogram_count_matches_buckets_under_recording)
