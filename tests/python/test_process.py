@@ -5,11 +5,8 @@ import asyncio
 import json
 import os
 import pathlib
-import shutil
 import socket
 import subprocess
-import sys
-import tempfile
 import time
 import types
 
