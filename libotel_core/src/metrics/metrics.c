@@ -614,7 +614,9 @@ static inline bound_cell *my_cell(otel_bound_instrument *b) {
     return (t & OTEL__STATS_OWNED) ? &b->cells[(t & ~OTEL__STATS_OWNED) - 1] : NULL;
 }
 
-OTEL_API void otel_bound_record_i64(otel_bound_instrument *b, int64_t value) {
+/* Everything but an owning thread's add to its own cell: kept out of line
+ * so the fast path below needs no stack frame. */
+static __attribute__((noinline)) void bound_record_i64_slow(otel_bound_instrument *b, int64_t value) {
     if (__builtin_expect(b && b->fast_int && !(b->monotonic && value < 0), 1)) {
         bound_cell *c = my_cell(b);
         if (c)
@@ -630,6 +632,16 @@ OTEL_API void otel_bound_record_i64(otel_bound_instrument *b, int64_t value) {
     }
     apply(b->inst, b->series, value, 0, 1);
     if (b->also) otel_bound_record_i64(b->also, value);
+}
+
+OTEL_API void otel_bound_record_i64(otel_bound_instrument *b, int64_t value) {
+    unsigned t = otel__stats_tls_shard;
+    if (__builtin_expect(b && b->fast_int && !(b->monotonic && value < 0) && (t & OTEL__STATS_OWNED), 1)) {
+        _Atomic int64_t *c = &b->cells[(t & ~OTEL__STATS_OWNED) - 1].i;
+        atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + value, memory_order_relaxed);
+        return;
+    }
+    bound_record_i64_slow(b, value);
 }
 
 OTEL_API void otel_bound_record_f64(otel_bound_instrument *b, double value) {
