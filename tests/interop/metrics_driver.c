@@ -39,7 +39,9 @@ int main(void) {
         otel_meter_provider_add_view(mp, v);
         otel_view_free(v);
     }
-    otel_meter *m = otel_meter_provider_get_meter(mp, "interop.meter", "2.0", NULL);
+    otel_attr scope[] = {OTEL_ATTR_STR("interop.lib", "c")};
+    otel_meter *m = otel_meter_provider_get_meter_with_attributes(
+        mp, "interop.meter", "2.0", "https://opentelemetry.io/schemas/1.26.0", scope, 1);
     otel_instrument *c = otel_meter_counter_i64(m, "interop.requests", "{request}", "requests served");
     otel_instrument *h = otel_meter_histogram_f64(m, "interop.latency", "ms", NULL);
     otel_instrument *g = otel_meter_gauge_f64(m, "interop.temperature", "Cel", NULL);

@@ -80,6 +80,7 @@ try:
                 for sm in rm["scopeMetrics"]:
                     for m in sm["metrics"]:
                         m["scope"] = sm["scope"]
+                        m["scopeSchemaUrl"] = sm.get("schemaUrl")
                         metrics[m["name"]] = m
         p = "metrics.%s " % name
         want = {"interop.requests", "interop.latency", "interop.temperature", "interop.connections"}
@@ -87,7 +88,10 @@ try:
         if set(metrics) != want:
             continue
         req = metrics["interop.requests"]
-        check(p + "scope", req["scope"] == {"name": "interop.meter", "version": "2.0"}, str(req["scope"]))
+        check(p + "scope", req["scope"] == {"name": "interop.meter", "version": "2.0", "attributes": [
+            {"key": "interop.lib", "value": {"stringValue": "c"}}]}, str(req["scope"]))
+        check(p + "scope schema URL", req["scopeSchemaUrl"] == "https://opentelemetry.io/schemas/1.26.0",
+              str(req["scopeSchemaUrl"]))
         check(p + "counter unit and description",
               req["unit"] == "{request}" and req["description"] == "requests served")
         s = req["sum"]
