@@ -113,7 +113,8 @@ OTEL_API otel_status otel_view_set_attribute_keys(otel_view *v, const char *cons
 /**
  * Overrides the aggregation (otel_aggregation); `bounds` for explicit
  * bucket histograms (strictly increasing; NULL with 0: the defaults).
- * @since 1.0
+ * Histogram aggregations do not apply to observable instruments (their
+ * default is kept, with a warning). @since 1.0
  */
 OTEL_API otel_status otel_view_set_aggregation(otel_view *v, int aggregation, const double *bounds,
                                                size_t n);

@@ -125,7 +125,9 @@ static inline uint64_t summary(const void *p, size_t n) {
 
 static inline uint64_t hash_value(const otel_attr *a) {
     switch (a->type) {
-    case OTEL_VALUE_STRING: return summary(a->ptr, a->len) + 1;
+    /* values carry the variety (ids, routes sharing their ends): hash every
+     * byte, or look-alike sets pile into one chain */
+    case OTEL_VALUE_STRING: return hash_short(a->ptr, a->len, 1);
     case OTEL_VALUE_BOOL: return 2 + (uint64_t)(a->bool_value != 0);
     case OTEL_VALUE_INT64: return (uint64_t)a->int_value * 0x9E3779B97F4A7C15ull + 3;
     case OTEL_VALUE_DOUBLE: return dbits(a->double_value) * 0x9E3779B97F4A7C15ull + 4;
@@ -872,7 +874,13 @@ static otel_status apply_view(otel_instrument *inst, const otel_view *v) {
     inst->stream_description = strdup(v && v->description ? v->description : inst->description);
     if (!inst->stream_name || !inst->stream_description) return OTEL_ERR_NO_MEMORY;
     if (!v) return OTEL_OK;
-    if (v->aggregation != OTEL_AGGREGATION_DEFAULT) {
+    int histogram = v->aggregation == OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM ||
+                    v->aggregation == OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM;
+    if (histogram && inst->kind >= OTEL_INSTRUMENT_OBSERVABLE_COUNTER) {
+        /* an observation is a current value, not a measurement to count */
+        OTEL_LOG_W("metrics: a view asks for a histogram of observable instrument '%s'; its default "
+                   "aggregation is kept", inst->name);
+    } else if (v->aggregation != OTEL_AGGREGATION_DEFAULT) {
         inst->agg = v->aggregation;
         inst->view_aggregation = 1;
     }

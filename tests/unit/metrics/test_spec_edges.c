@@ -3,8 +3,9 @@
  * both temporalities, the lowmemory preference, observable instruments
  * under delta, bound histograms, what a delta reader reports for quiet
  * series, callbacks that re-enter the meter while a collection runs them,
- * instruments created while another thread collects, and histogram counts
- * that match their buckets while a thread records. */
+ * instruments created while another thread collects, histogram counts
+ * that match their buckets while a thread records, and a histogram view
+ * of an observable instrument. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -479,6 +480,36 @@ START_TEST(test_histogram_count_matches_buckets_under_recording) {
 }
 END_TEST
 
+static void observe_42(otel_observer *o, void *ud) {
+    otel_observer_observe_f64(o, *(otel_instrument **)ud, 42, NULL, 0);
+}
+
+/* A view asking for a histogram of an observable instrument is ignored
+ * (with a warning) rather than half-applied: the observed value is still
+ * reported, under the instrument's default aggregation. */
+START_TEST(test_histogram_view_of_an_observable_is_ignored) {
+    otel_view *v;
+    otel_meter_provider *p = mx_provider(NULL, NULL);
+    otel_metric_reader *r;
+    otel_metric_reader_manual_new(&r, OTEL_TEMPORALITY_CUMULATIVE);
+    otel_meter_provider_add_reader(p, r);
+    ck_assert_int_eq(otel_view_new(&v, "obs.*"), OTEL_OK);
+    ck_assert_int_eq(otel_view_set_aggregation(v, OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM, NULL, 0), OTEL_OK);
+    ck_assert_int_eq(otel_meter_provider_add_view(p, v), OTEL_OK);
+    otel_view_free(v);
+    otel_meter *m = otel_meter_provider_get_meter(p, "views", NULL, NULL);
+    otel_instrument *g;
+    otel_meter_create_instrument(&g, m, OTEL_INSTRUMENT_OBSERVABLE_GAUGE, OTEL_NUMBER_DOUBLE, "obs.gauge", NULL, NULL);
+    otel_meter_register_callback(m, observe_42, &g, &g, 1, NULL);
+    pt got = collect_one(r, "obs.gauge");
+    ck_assert(got.found);
+    ck_assert_int_eq(got.kind, OTEL_METRIC_GAUGE);
+    ck_assert_double_eq(got.d, 42);
+    otel_metric_reader_release(r);
+    otel_meter_provider_release(p);
+}
+END_TEST
+
 FX_MAIN("metrics.spec_edges", up, down,
         test_name_and_unit_rules,
         test_duplicates_case_insensitive_and_conflicts,
@@ -489,4 +520,5 @@ FX_MAIN("metrics.spec_edges", up, down,
         test_callbacks_may_reenter_the_meter,
         test_creating_instruments_while_collecting,
         test_concurrent_collections_keep_observations,
-        test_histogram_count_matches_buckets_under_recording)
+        test_histogram_count_matches_buckets_under_recording,
+        test_histogram_view_of_an_observable_is_ignored)
