@@ -1174,8 +1174,16 @@ static void observe(otel_observer *o, otel_instrument *inst, int64_t iv, double 
         FILTERED(inst, a, na)
         otel__series *s = series_for(inst, a, na);
         if (!s) continue;
-        if (is_int(inst)) atomic_store(&s->i, from_int ? iv : (int64_t)dv);
-        else atomic_store(&s->d, dbits(v));
+        /* several observations reaching one series in a collection (sets a
+         * view's filter merged, or the overflow series): a sum adds them,
+         * a gauge keeps the last. Collections run one at a time. */
+        int again = atomic_load(&s->observed_epoch) == o->epoch && inst->agg == OTEL_AGGREGATION_SUM;
+        if (is_int(inst)) {
+            int64_t x = from_int ? iv : (int64_t)dv;
+            atomic_store(&s->i, again ? atomic_load(&s->i) + x : x);
+        } else {
+            atomic_store(&s->d, dbits(again ? bitsd(atomic_load(&s->d)) + v : v));
+        }
         atomic_store(&s->observed_epoch, o->epoch);
     }
 }

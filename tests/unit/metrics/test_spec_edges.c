@@ -4,8 +4,8 @@
  * under delta, bound histograms, what a delta reader reports for quiet
  * series, callbacks that re-enter the meter while a collection runs them,
  * instruments created while another thread collects, histogram counts
- * that match their buckets while a thread records, and a histogram view
- * of an observable instrument. */
+ * that match their buckets while a thread records, a histogram view of an
+ * observable instrument, and observations merged into one series. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -510,6 +510,76 @@ START_TEST(test_histogram_view_of_an_observable_is_ignored) {
 }
 END_TEST
 
+typedef struct merged {
+    otel_instrument *filtered, *limited;
+} merged;
+
+static void observe_sets(otel_observer *o, void *ud) {
+    merged *m = ud;
+    for (int k = 1; k <= 3; k++) {
+        otel_attr a[] = {OTEL_ATTR_I64("host", 1), OTEL_ATTR_I64("cpu", k)};
+        otel_observer_observe_i64(o, m->filtered, 10 * k, a, 2); /* cpu filtered out */
+        otel_observer_observe_i64(o, m->limited, 10 * k, a + 1, 1);
+    }
+}
+
+/* Observations that land in one series in one collection (a view dropped
+ * the key that told them apart, or the cardinality limit sent them to the
+ * overflow series) add up for sums, every collection afresh. */
+START_TEST(test_observations_merged_into_one_series_add_up) {
+    otel_meter_provider *p = mx_provider(NULL, NULL);
+    otel_metric_reader *r;
+    otel_metric_reader_manual_new(&r, OTEL_TEMPORALITY_CUMULATIVE);
+    otel_meter_provider_add_reader(p, r);
+    otel_view *v;
+    const char *keep = "host";
+    otel_view_new(&v, "obs.filtered");
+    otel_view_set_attribute_keys(v, &keep, 1, 0);
+    otel_meter_provider_add_view(p, v);
+    otel_view_free(v);
+    otel_view_new(&v, "obs.limited");
+    otel_view_set_cardinality_limit(v, 2); /* one series and the overflow one */
+    otel_meter_provider_add_view(p, v);
+    otel_view_free(v);
+    otel_meter *m = otel_meter_provider_get_meter(p, "merge", NULL, NULL);
+    merged st;
+    otel_meter_create_instrument(&st.filtered, m, OTEL_INSTRUMENT_OBSERVABLE_COUNTER, OTEL_NUMBER_INT64,
+                                 "obs.filtered", NULL, NULL);
+    otel_meter_create_instrument(&st.limited, m, OTEL_INSTRUMENT_OBSERVABLE_UP_DOWN_COUNTER, OTEL_NUMBER_INT64,
+                                 "obs.limited", NULL, NULL);
+    otel_instrument *both[] = {st.filtered, st.limited};
+    otel_meter_register_callback(m, observe_sets, &st, both, 2, NULL);
+    for (int round = 0; round < 2; round++) {
+        otel_metrics_data *d = NULL;
+        ck_assert_int_eq(otel_metric_reader_collect(r, &d), OTEL_OK);
+        size_t np;
+        long i = mx_find(d, "obs.filtered", &np);
+        ck_assert_int_ge(i, 0);
+        ck_assert_uint_eq(np, 1);
+        int64_t val;
+        otel_metrics_data_point(d, (size_t)i, 0, NULL, NULL, NULL, &val, NULL, NULL, NULL, NULL, NULL);
+        ck_assert_int_eq(val, 60);
+        i = mx_find(d, "obs.limited", &np);
+        ck_assert_int_ge(i, 0);
+        ck_assert_uint_eq(np, 2);
+        int64_t total = 0, overflow = -1;
+        for (size_t q = 0; q < np; q++) {
+            const otel_attr *at;
+            size_t na;
+            otel_metrics_data_point(d, (size_t)i, q, NULL, NULL, NULL, &val, NULL, NULL, NULL, NULL, NULL);
+            otel_metrics_data_point_attrs(d, (size_t)i, q, &at, &na);
+            total += val;
+            if (na == 1 && strcmp(at[0].key, "otel.metric.overflow") == 0) overflow = val;
+        }
+        ck_assert_int_eq(total, 60);
+        ck_assert_int_eq(overflow, 50);
+        otel_metrics_data_release(d);
+    }
+    otel_metric_reader_release(r);
+    otel_meter_provider_release(p);
+}
+END_TEST
+
 FX_MAIN("metrics.spec_edges", up, down,
         test_name_and_unit_rules,
         test_duplicates_case_insensitive_and_conflicts,
@@ -521,4 +591,5 @@ FX_MAIN("metrics.spec_edges", up, down,
         test_creating_instruments_while_collecting,
         test_concurrent_collections_keep_observations,
         test_histogram_count_matches_buckets_under_recording,
-        test_histogram_view_of_an_observable_is_ignored)
+        test_histogram_view_of_an_observable_is_ignored,
+        test_observations_merged_into_one_series_add_up)
