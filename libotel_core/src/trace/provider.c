@@ -208,18 +208,23 @@ OTEL_API void otel_tracer_provider_release(otel_tracer_provider *tp) {
     refs_sub(tp, 1);
 }
 
+/* `attrs` is the scope's attribute list as it would be stored (invalid and
+ * repeated keys already dropped), so equal scopes compare equal. */
 static int scope_eq(const struct otel_scope *s, const char *n, size_t nl, const char *v, size_t vl,
-                    const char *u, size_t ul, const otel_attr *attrs, size_t na) {
+                    const char *u, size_t ul, const otel__attrs *attrs) {
     if (s->name_len != nl || s->version_len != vl || s->schema_url_len != ul) return 0;
     if ((nl && memcmp(s->name, n, nl)) || (vl && memcmp(s->version, v, vl)) ||
         (ul && memcmp(s->schema_url, u, ul)))
         return 0;
-    if (s->attrs.count != na) return 0;
-    for (size_t i = 0; i < na; i++) {
-        const otel_attr *a = otel__attrs_find(&s->attrs, attrs[i].key, attrs[i].key_len);
-        if (!a || !otel__attr_value_eq(a, &attrs[i])) return 0;
-    }
-    return 1;
+    return otel__attrs_equal(&s->attrs, attrs);
+}
+
+/* The tracer of a scope, if made already (under tracers_lock). */
+static otel_tracer *find_tracer(otel_tracer_provider *tp, const char *n, size_t nl, const char *v,
+                                size_t vl, const char *u, size_t ul, const otel__attrs *attrs) {
+    for (otel_tracer *t = tp->tracers; t; t = t->next)
+        if (scope_eq(&t->scope, n, nl, v, vl, u, ul, attrs)) return t;
+    return NULL;
 }
 
 OTEL_API otel_tracer *otel_tracer_provider_get_tracer_n(otel_tracer_provider *tp, const char *name,
@@ -236,20 +241,30 @@ OTEL_API otel_tracer *otel_tracer_provider_get_tracer_n(otel_tracer_provider *tp
     if (!schema_url) schema_url_len = 0;
     if (!attrs) n_attrs = 0;
     if (!name_len) OTEL_LOG_W("a tracer was requested with an empty name");
-    pthread_mutex_lock(&tp->tracers_lock);
-    for (otel_tracer *t = tp->tracers; t; t = t->next)
-        if (scope_eq(&t->scope, name, name_len, version, version_len, schema_url, schema_url_len,
-                     attrs, n_attrs)) {
-            pthread_mutex_unlock(&tp->tracers_lock);
-            return t;
-        }
+    if (!n_attrs) { /* the common case: found without building a scope */
+        static const otel__attrs none;
+        pthread_mutex_lock(&tp->tracers_lock);
+        otel_tracer *o = find_tracer(tp, name, name_len, version, version_len, schema_url,
+                                     schema_url_len, &none);
+        pthread_mutex_unlock(&tp->tracers_lock);
+        if (o) return o;
+    }
     otel_tracer *t = calloc(1, sizeof *t);
     if (!t) {
-        pthread_mutex_unlock(&tp->tracers_lock);
         otel__fail(OTEL_ERR_NO_MEMORY, "otel_tracer_provider_get_tracer: out of memory");
         return NULL;
     }
     otel__arena_init(&t->scope.arena, NULL, 0);
+    otel__attrs_set_many(&t->scope.attrs, &t->scope.arena, attrs, n_attrs, NULL, NULL);
+    pthread_mutex_lock(&tp->tracers_lock);
+    otel_tracer *o = find_tracer(tp, name, name_len, version, version_len, schema_url,
+                                 schema_url_len, &t->scope.attrs);
+    if (o) {
+        pthread_mutex_unlock(&tp->tracers_lock);
+        otel__arena_free(&t->scope.arena);
+        free(t);
+        return o;
+    }
     t->scope.name = otel__arena_strndup(&t->scope.arena, name_len ? name : "", name_len);
     t->scope.version = otel__arena_strndup(&t->scope.arena, version_len ? version : "", version_len);
     t->scope.schema_url =
@@ -264,7 +279,6 @@ OTEL_API otel_tracer *otel_tracer_provider_get_tracer_n(otel_tracer_provider *tp
     t->scope.name_len = name_len;
     t->scope.version_len = version_len;
     t->scope.schema_url_len = schema_url_len;
-    otel__attrs_set_many(&t->scope.attrs, &t->scope.arena, attrs, n_attrs, NULL, NULL);
     t->provider = tp;
     t->next = tp->tracers;
     tp->tracers = t;

@@ -445,6 +445,11 @@ START_TEST(test_scope_of_spans) {
     otel_attr sa[] = {OTEL_ATTR_STR("lib.kind", "db")};
     otel_tracer *t = otel_tracer_provider_get_tracer_n(f.tp, "lib", 3, "2.0", 3, "https://s/2", 11, sa, 1);
     ck_assert_ptr_eq(otel_tracer_provider_get_tracer_n(f.tp, "lib", 3, "2.0", 3, "https://s/2", 11, sa, 1), t);
+    /* the scope as stored decides: a repeated key or an invalid attribute
+     * does not make a new tracer on every call */
+    otel_attr twice[] = {OTEL_ATTR_STR("lib.kind", "x"), OTEL_ATTR_STR("lib.kind", "db"),
+                         {NULL, 0, OTEL_VALUE_INT64, 0, 1, 0, NULL, 0}};
+    ck_assert_ptr_eq(otel_tracer_provider_get_tracer_n(f.tp, "lib", 3, "2.0", 3, "https://s/2", 11, twice, 3), t);
     ck_assert_ptr_ne(otel_tracer_provider_get_tracer(f.tp, "lib", "2.0", "https://s/2"), t);
     ck_assert_ptr_ne(otel_tracer_provider_get_tracer(f.tp, "lib", "3.0", NULL), t);
     ck_assert_ptr_nonnull(otel_tracer_provider_get_tracer(f.tp, NULL, NULL, NULL)); /* working, empty name */
