@@ -1678,8 +1678,11 @@ static otel_status collect_locked(otel_metric_reader *r, otel_metrics_data **out
     for (otel_meter *m = mp->meters; m; m = m->next) {
         pthread_mutex_lock(&m->lock);
         for (otel_instrument *inst = m->instruments; inst; inst = inst->next) {
+            /* one snapshot of the list: series made meanwhile are prepended
+             * ahead of it, so counting and walking see the same ones */
+            otel__series *head = atomic_load_explicit(&inst->all, memory_order_acquire);
             size_t n = 0;
-            for (otel__series *s = atomic_load(&inst->all); s; s = s->all_next) n++;
+            for (otel__series *s = head; s; s = s->all_next) n++;
             if (!n) continue;
             if (d->n_metrics == cap) {
                 cap = cap ? cap * 2 : 16;
@@ -1698,7 +1701,7 @@ static otel_status collect_locked(otel_metric_reader *r, otel_metrics_data **out
             met->points = otel__arena_alloc(&d->arena, n * sizeof *met->points);
             met->n_points = 0;
             if (!met->points) continue;
-            for (otel__series *s = atomic_load(&inst->all); s; s = s->all_next)
+            for (otel__series *s = head; s; s = s->all_next)
                 if (make_point(inst, s, r->index, met->temporality, now, epoch,
                                &met->points[met->n_points], &d->arena)) {
                     take_exemplars(inst, s, &met->points[met->n_points], &d->arena);

@@ -1,0 +1,124 @@
+/* Every measurement counted exactly once while everything happens at once:
+ * threads add to a counter and record into a histogram over more
+ * attribute sets than the cardinality limit (so some land in the overflow
+ * series), bind and release handles, while a delta and a cumulative reader
+ * collect concurrently. The delta points summed over all collections, and
+ * the last cumulative point, must equal what was recorded. */
+#include <check.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "metrics_fixture.h"
+#include "otel/otel.h"
+#include "trace/trace_fixture.h"
+
+#define THREADS 3
+#define ROUNDS 20000
+#define SETS 300 /* over the views' limit of 100 */
+
+static otel_meter_provider *mp;
+static otel_metric_reader *cum, *del;
+static otel_instrument *counter, *hist;
+static _Atomic int running;
+
+static void *recorder(void *arg) {
+    uint64_t x = (uint64_t)(uintptr_t)arg * 0x9e3779b97f4a7c15ull + 1;
+    for (int n = 0; n < ROUNDS; n++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        otel_attr a[] = {OTEL_ATTR_I64("set", (int64_t)(x % SETS)), OTEL_ATTR_STR("t", "x")};
+        otel_counter_add_i64(counter, 1, a, 2);
+        otel_histogram_record_f64(hist, (double)(x % 1000), a, 2);
+        if (n % 64 == 0) { /* a short-lived bound handle now and then */
+            otel_bound_instrument *b = otel_instrument_bind(counter, a, 2);
+            ck_assert_ptr_nonnull(b);
+            otel_bound_record_i64(b, 2);
+            otel_bound_instrument_release(b);
+        }
+    }
+    return NULL;
+}
+
+/* Sum of the int values (counter) and of the counts (histogram) in d. */
+static void totals(const otel_metrics_data *d, int64_t *sum, uint64_t *count) {
+    size_t np;
+    long i = mx_find(d, "c.total", &np);
+    for (size_t p = 0; i >= 0 && p < np; p++) {
+        int64_t v;
+        otel_metrics_data_point(d, (size_t)i, p, NULL, NULL, NULL, &v, NULL, NULL, NULL, NULL, NULL);
+        *sum += v;
+    }
+    i = mx_find(d, "h.total", &np);
+    for (size_t p = 0; i >= 0 && p < np; p++) {
+        uint64_t c;
+        otel_metrics_data_point(d, (size_t)i, p, NULL, NULL, NULL, NULL, NULL, &c, NULL, NULL, NULL);
+        *count += c;
+    }
+}
+
+typedef struct seen {
+    int64_t sum;
+    uint64_t count;
+} seen;
+
+static void *delta_collector(void *arg) {
+    seen *s = arg;
+    while (atomic_load(&running)) {
+        otel_metrics_data *d = NULL;
+        ck_assert_int_eq(otel_metric_reader_collect(del, &d), OTEL_OK);
+        totals(d, &s->sum, &s->count);
+        otel_metrics_data_release(d);
+        otel_metrics_data *c = NULL; /* the cumulative reader in between */
+        ck_assert_int_eq(otel_metric_reader_collect(cum, &c), OTEL_OK);
+        otel_metrics_data_release(c);
+    }
+    return NULL;
+}
+
+START_TEST(test_sums_and_counts_conserved_under_concurrent_collection) {
+    mp = mx_provider(NULL, NULL);
+    otel_view *v;
+    otel_view_new(&v, "*.total");
+    otel_view_set_cardinality_limit(v, 100);
+    otel_meter_provider_add_view(mp, v);
+    otel_view_free(v);
+    otel_metric_reader_manual_new(&cum, OTEL_TEMPORALITY_CUMULATIVE);
+    otel_metric_reader_manual_new(&del, OTEL_TEMPORALITY_DELTA);
+    otel_meter_provider_add_reader(mp, cum);
+    otel_meter_provider_add_reader(mp, del);
+    otel_meter *m = otel_meter_provider_get_meter(mp, "conservation", NULL, NULL);
+    counter = otel_meter_counter_i64(m, "c.total", NULL, NULL);
+    hist = otel_meter_histogram_f64(m, "h.total", NULL, NULL);
+    atomic_store(&running, 1);
+    seen s = {0, 0};
+    pthread_t col, th[THREADS];
+    pthread_create(&col, NULL, delta_collector, &s);
+    for (int t = 0; t < THREADS; t++) pthread_create(&th[t], NULL, recorder, (void *)(uintptr_t)(t + 1));
+    for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
+    atomic_store(&running, 0);
+    pthread_join(col, NULL);
+    /* what the last period holds */
+    otel_metrics_data *d = NULL;
+    ck_assert_int_eq(otel_metric_reader_collect(del, &d), OTEL_OK);
+    totals(d, &s.sum, &s.count);
+    otel_metrics_data_release(d);
+    const int64_t want_sum = (int64_t)THREADS * (ROUNDS + 2 * ((ROUNDS + 63) / 64));
+    ck_assert_int_eq(s.sum, want_sum);
+    ck_assert_uint_eq(s.count, (uint64_t)THREADS * ROUNDS);
+    seen c = {0, 0};
+    ck_assert_int_eq(otel_metric_reader_collect(cum, &d), OTEL_OK);
+    totals(d, &c.sum, &c.count);
+    size_t np;
+    mx_find(d, "c.total", &np);
+    ck_assert_uint_eq(np, 100); /* 99 sets and the overflow series */
+    otel_metrics_data_release(d);
+    ck_assert_int_eq(c.sum, want_sum);
+    ck_assert_uint_eq(c.count, (uint64_t)THREADS * ROUNDS);
+    ck_assert_uint_eq(otel_meter_provider_dropped(mp), 0);
+    otel_metric_reader_release(cum);
+    otel_metric_reader_release(del);
+    otel_meter_provider_release(mp);
+}
+END_TEST
+
+FX_MAIN("metrics.conservation", NULL, NULL, test_sums_and_counts_conserved_under_concurrent_collection)
