@@ -371,14 +371,18 @@ def use_span(span, end_on_exit=False, record_exception=True, set_status_on_excep
 
 # ---- spans ----------------------------------------------------------------------
 
-class Span(_ApiSpan):
-    """A span of the C core. Safe to use from several threads."""
+class Span:
+    """A span of the C core. Safe to use from several threads. An
+    ``opentelemetry.trace.Span`` (registered as one, not derived: slots make
+    the one object per span cheaper to make and to drop)."""
 
-    _ctx = None  # an otel_context * holding this span, made when first asked for
+    # _ctx: an otel_context * holding this span, made when first asked for
+    __slots__ = ("_h", "_kind", "_ctx", "_span_context", "__dict__", "__weakref__")
 
     def __init__(self, handle, kind=1):
         self._h = handle
         self._kind = kind
+        self._ctx = self._span_context = None
 
     @property
     def kind(self):
@@ -389,9 +393,13 @@ class Span(_ApiSpan):
         return {v: k for k, v in KINDS.items()}[self._kind]
 
     def __del__(self, _release=lib.otel_span_release):
-        if self._ctx is not None:
-            lib.otel_context_release(self._ctx)
-        _release(self.__dict__.get("_h"))  # NULL-safe
+        try:
+            h, ctx = self._h, self._ctx
+        except AttributeError:  # __init__ never ran
+            return
+        if ctx is not None:
+            lib.otel_context_release(ctx)
+        _release(h)
 
     def _context(self):
         if self._ctx is None:
@@ -496,8 +504,6 @@ class Span(_ApiSpan):
     def span_id(self):
         return int.from_bytes(bytes(self._sc().span_id), "big")
 
-    _span_context = None
-
     def get_span_context(self):
         # a span's ids, flags and trace state never change: read them once
         out = self._span_context
@@ -526,6 +532,10 @@ class Span(_ApiSpan):
             self.set_status("error", "%s: %s" % (exc_type.__name__, exc))
         self.end()
         return False
+
+
+if _HAVE_API:
+    _ApiSpan.register(Span)
 
 
 class _Remote(Span):
