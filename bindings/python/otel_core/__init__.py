@@ -322,12 +322,15 @@ def c_attached(context=None):
             lib.otel_context_detach(token)
 
 
+_dict_setitem = dict.__setitem__  # Context forbids item assignment once published
+
+
 def _set_current(span):
     """Makes `span` current in Python; returns the token for _reset_current."""
     if _api_cv is not None:  # what opentelemetry.context.attach(set_span_in_context()) does
-        values = _api_cv.get().copy()
-        values[_SPAN_KEY] = span
-        return _api_cv.set(_otel_context.Context(values))
+        ctx = _otel_context.Context(_api_cv.get())
+        _dict_setitem(ctx, _SPAN_KEY, span)  # new and not yet shared: one copy, not two
+        return _api_cv.set(ctx)
     if _HAVE_API:
         return _otel_context.attach(_otel_trace.set_span_in_context(span))
     return _current.set(span)
