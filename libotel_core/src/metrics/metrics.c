@@ -354,8 +354,9 @@ static inline void apply(otel_instrument *inst, otel__series *s, int64_t iv, dou
             otel__exph_insert(s->exph, v, inst->exph_max);
             atomic_flag_clear_explicit(&s->exph_lock, memory_order_release);
         } else {
-            /* no count of its own: collection sums the buckets, so the
-             * count always matches them (and a record is one RMW cheaper) */
+            /* no count of its own (here or for exponential buckets):
+             * collection sums the buckets, so the count always matches
+             * them (and a record is one RMW cheaper) */
             atomic_fetch_add_explicit(&s->buckets[bucket_of(inst, v)], 1, memory_order_relaxed);
         }
         atomic_add_double(&s->sum, v);
@@ -369,7 +370,6 @@ static inline void apply(otel_instrument *inst, otel__series *s, int64_t iv, dou
             atomic_min_double(&s->period_min[r], v);
             atomic_max_double(&s->period_max[r], v);
         }
-        if (s->exph) atomic_fetch_add_explicit(&s->count, 1, memory_order_release);
         return;
     }
     default: /* dropped by a view */
@@ -1501,7 +1501,6 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
     p->start_ns = delta && prev->time_ns ? prev->time_ns : s->start_ns;
     p->is_int = is_int(inst);
     if (s->exph) {
-        uint64_t count = atomic_load_explicit(&s->count, memory_order_acquire);
         double sum = bitsd(atomic_load(&s->sum));
         otel__exph *snap = otel__arena_alloc(a, sizeof *snap);
         if (!snap) return 0;
@@ -1509,6 +1508,9 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
         }
         memcpy(snap, s->exph, sizeof *snap);
         atomic_flag_clear_explicit(&s->exph_lock, memory_order_release);
+        uint64_t count = snap->zero_count; /* the snapshot's own total */
+        for (uint32_t k = 0; k < snap->n; k++) count += snap->counts[k];
+        for (uint32_t k = 0; k < snap->neg_n; k++) count += snap->neg_counts[k];
         p->exph = snap;
         p->min = bitsd(atomic_load(&s->min));
         p->max = bitsd(atomic_load(&s->max));

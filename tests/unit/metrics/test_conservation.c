@@ -1,9 +1,10 @@
 /* Every measurement counted exactly once while everything happens at once:
- * threads add to a counter and record into a histogram over more
- * attribute sets than the cardinality limit (so some land in the overflow
- * series), bind and release handles, while a delta and a cumulative reader
+ * threads add to a counter and record into explicit and exponential
+ * histograms over more attribute sets than the cardinality limit (so some
+ * land in the overflow series), bind and release handles, while a delta and a cumulative reader
  * collect concurrently. The delta points summed over all collections, and
- * the last cumulative point, must equal what was recorded. */
+ * the last cumulative point, must equal what was recorded, and every
+ * histogram point's count the total of its buckets. */
 #include <check.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -19,7 +20,7 @@
 
 static otel_meter_provider *mp;
 static otel_metric_reader *cum, *del;
-static otel_instrument *counter, *hist;
+static otel_instrument *counter, *hist, *exph;
 static _Atomic int running;
 
 static void *recorder(void *arg) {
@@ -29,6 +30,7 @@ static void *recorder(void *arg) {
         otel_attr a[] = {OTEL_ATTR_I64("set", (int64_t)(x % SETS)), OTEL_ATTR_STR("t", "x")};
         otel_counter_add_i64(counter, 1, a, 2);
         otel_histogram_record_f64(hist, (double)(x % 1000), a, 2);
+        otel_histogram_record_f64(exph, (double)(x % 100000) / 7, a, 2);
         if (n % 64 == 0) { /* a short-lived bound handle now and then */
             otel_bound_instrument *b = otel_instrument_bind(counter, a, 2);
             ck_assert_ptr_nonnull(b);
@@ -39,8 +41,24 @@ static void *recorder(void *arg) {
     return NULL;
 }
 
-/* Sum of the int values (counter) and of the counts (histogram) in d. */
-static void totals(const otel_metrics_data *d, int64_t *sum, uint64_t *count) {
+/* The count of exponential histogram point p, which must equal the total
+ * of its buckets (zero, positive and negative). */
+static uint64_t exp_count(const otel_metrics_data *d, size_t i, size_t p) {
+    uint64_t count, zero, total;
+    const uint64_t *c;
+    size_t nc;
+    otel_metrics_data_point(d, i, p, NULL, NULL, NULL, NULL, NULL, &count, NULL, NULL, NULL);
+    ck_assert_int_eq(otel_metrics_data_point_exp_buckets(d, i, p, NULL, &zero, NULL, &c, &nc), OTEL_OK);
+    total = zero;
+    for (size_t k = 0; k < nc; k++) total += c[k];
+    ck_assert_int_eq(otel_metrics_data_point_exp_negative(d, i, p, NULL, &c, &nc), OTEL_OK);
+    for (size_t k = 0; k < nc; k++) total += c[k];
+    ck_assert_uint_eq(count, total);
+    return count;
+}
+
+/* Sum of the int values (counter) and of the counts (histograms) in d. */
+static void totals(const otel_metrics_data *d, int64_t *sum, uint64_t *count, uint64_t *ecount) {
     size_t np;
     long i = mx_find(d, "c.total", &np);
     for (size_t p = 0; i >= 0 && p < np; p++) {
@@ -54,11 +72,13 @@ static void totals(const otel_metrics_data *d, int64_t *sum, uint64_t *count) {
         otel_metrics_data_point(d, (size_t)i, p, NULL, NULL, NULL, NULL, NULL, &c, NULL, NULL, NULL);
         *count += c;
     }
+    i = mx_find(d, "e.exp", &np);
+    for (size_t p = 0; i >= 0 && p < np; p++) *ecount += exp_count(d, (size_t)i, p);
 }
 
 typedef struct seen {
     int64_t sum;
-    uint64_t count;
+    uint64_t count, ecount;
 } seen;
 
 static void *delta_collector(void *arg) {
@@ -66,10 +86,12 @@ static void *delta_collector(void *arg) {
     while (atomic_load(&running)) {
         otel_metrics_data *d = NULL;
         ck_assert_int_eq(otel_metric_reader_collect(del, &d), OTEL_OK);
-        totals(d, &s->sum, &s->count);
+        totals(d, &s->sum, &s->count, &s->ecount);
         otel_metrics_data_release(d);
         otel_metrics_data *c = NULL; /* the cumulative reader in between */
         ck_assert_int_eq(otel_metric_reader_collect(cum, &c), OTEL_OK);
+        seen ignored = {0, 0, 0};
+        totals(c, &ignored.sum, &ignored.count, &ignored.ecount); /* counts match buckets */
         otel_metrics_data_release(c);
     }
     return NULL;
@@ -82,6 +104,11 @@ START_TEST(test_sums_and_counts_conserved_under_concurrent_collection) {
     otel_view_set_cardinality_limit(v, 100);
     otel_meter_provider_add_view(mp, v);
     otel_view_free(v);
+    otel_view_new(&v, "e.exp");
+    otel_view_set_aggregation(v, OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM, NULL, 0);
+    otel_view_set_cardinality_limit(v, 100);
+    otel_meter_provider_add_view(mp, v);
+    otel_view_free(v);
     otel_metric_reader_manual_new(&cum, OTEL_TEMPORALITY_CUMULATIVE);
     otel_metric_reader_manual_new(&del, OTEL_TEMPORALITY_DELTA);
     otel_meter_provider_add_reader(mp, cum);
@@ -89,8 +116,9 @@ START_TEST(test_sums_and_counts_conserved_under_concurrent_collection) {
     otel_meter *m = otel_meter_provider_get_meter(mp, "conservation", NULL, NULL);
     counter = otel_meter_counter_i64(m, "c.total", NULL, NULL);
     hist = otel_meter_histogram_f64(m, "h.total", NULL, NULL);
+    exph = otel_meter_histogram_f64(m, "e.exp", NULL, NULL);
     atomic_store(&running, 1);
-    seen s = {0, 0};
+    seen s = {0, 0, 0};
     pthread_t col, th[THREADS];
     pthread_create(&col, NULL, delta_collector, &s);
     for (int t = 0; t < THREADS; t++) pthread_create(&th[t], NULL, recorder, (void *)(uintptr_t)(t + 1));
@@ -100,20 +128,22 @@ START_TEST(test_sums_and_counts_conserved_under_concurrent_collection) {
     /* what the last period holds */
     otel_metrics_data *d = NULL;
     ck_assert_int_eq(otel_metric_reader_collect(del, &d), OTEL_OK);
-    totals(d, &s.sum, &s.count);
+    totals(d, &s.sum, &s.count, &s.ecount);
     otel_metrics_data_release(d);
     const int64_t want_sum = (int64_t)THREADS * (ROUNDS + 2 * ((ROUNDS + 63) / 64));
     ck_assert_int_eq(s.sum, want_sum);
     ck_assert_uint_eq(s.count, (uint64_t)THREADS * ROUNDS);
-    seen c = {0, 0};
+    ck_assert_uint_eq(s.ecount, (uint64_t)THREADS * ROUNDS);
+    seen c = {0, 0, 0};
     ck_assert_int_eq(otel_metric_reader_collect(cum, &d), OTEL_OK);
-    totals(d, &c.sum, &c.count);
+    totals(d, &c.sum, &c.count, &c.ecount);
     size_t np;
     mx_find(d, "c.total", &np);
     ck_assert_uint_eq(np, 100); /* 99 sets and the overflow series */
     otel_metrics_data_release(d);
     ck_assert_int_eq(c.sum, want_sum);
     ck_assert_uint_eq(c.count, (uint64_t)THREADS * ROUNDS);
+    ck_assert_uint_eq(c.ecount, (uint64_t)THREADS * ROUNDS);
     ck_assert_uint_eq(otel_meter_provider_dropped(mp), 0);
     otel_metric_reader_release(cum);
     otel_metric_reader_release(del);
