@@ -604,7 +604,8 @@ OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, cons
                   !b->also;
     pthread_mutex_lock(&inst->lock);
     b->next = b->series->bound;
-    b->series->bound = b;
+    /* published atomically: collection peeks at it without the lock */
+    __atomic_store_n(&b->series->bound, b, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&inst->lock);
     return b;
 }
@@ -676,7 +677,7 @@ OTEL_API void otel_bound_instrument_release(otel_bound_instrument *b) {
     pthread_mutex_lock(&inst->lock);
     for (otel_bound_instrument **p = &b->series->bound; *p; p = &(*p)->next)
         if (*p == b) {
-            *p = b->next;
+            __atomic_store_n(p, b->next, __ATOMIC_RELEASE);
             break;
         }
     /* fold the cells into the series, so nothing counted is lost */
@@ -1575,12 +1576,20 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
         prev->time_ns = now;
         return 1;
     }
-    int64_t iv = atomic_load(&s->i);
-    double dv = bitsd(atomic_load(&s->d));
-    if (s->bound) {
+    int64_t iv;
+    double dv;
+    if (__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE)) {
+        /* the series and its handles' cells read together: a handle
+         * released meanwhile folds its cells into the series under this
+         * lock, so they are never missed (a cumulative sum never dips) */
         pthread_mutex_lock(&inst->lock);
+        iv = atomic_load(&s->i);
+        dv = bitsd(atomic_load(&s->d));
         bound_sums(s, &iv, &dv);
         pthread_mutex_unlock(&inst->lock);
+    } else {
+        iv = atomic_load(&s->i);
+        dv = bitsd(atomic_load(&s->d));
     }
     if (inst->agg == OTEL_AGGREGATION_LAST_VALUE && !async) {
         uint64_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);

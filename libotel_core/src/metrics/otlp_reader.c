@@ -621,10 +621,23 @@ typedef struct periodic {
     pthread_cond_t wake;
     int started, stop;
     uint64_t exports, failures;
+    /* one export at a time (the thread's, a flush's, shutdown's): exports
+     * never overlap, as the specification asks, and share `json` */
+    pthread_mutex_t export_lock;
 } periodic;
+
+static otel_status export_once_locked(otel_metric_reader *r, uint32_t timeout_ms);
 
 /* Collects and sends once. */
 static otel_status export_once(otel_metric_reader *r, uint32_t timeout_ms) {
+    periodic *p = r->impl;
+    pthread_mutex_lock(&p->export_lock);
+    otel_status st = export_once_locked(r, timeout_ms);
+    pthread_mutex_unlock(&p->export_lock);
+    return st;
+}
+
+static otel_status export_once_locked(otel_metric_reader *r, uint32_t timeout_ms) {
     periodic *p = r->impl;
     if (!r->provider) return OTEL_OK;
     pthread_mutex_lock(&r->collect_lock);
@@ -748,6 +761,7 @@ static void periodic_destroy(otel_metric_reader *r) {
     otel__buf_free(&p->json);
     pthread_cond_destroy(&p->wake);
     pthread_mutex_destroy(&p->lock);
+    pthread_mutex_destroy(&p->export_lock);
     free(p);
 }
 
@@ -774,6 +788,7 @@ static otel_status periodic_new(otel_metric_reader **out, const otel_options *op
     p->interval_ms = (uint32_t)otel__opt_int(opts, "OTEL_METRIC_EXPORT_INTERVAL", 60000, 1, 86400000);
     p->timeout_ms = (uint32_t)otel__opt_int(opts, "OTEL_METRIC_EXPORT_TIMEOUT", 30000, 1, 86400000);
     pthread_mutex_init(&p->lock, NULL);
+    pthread_mutex_init(&p->export_lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -160,8 +160,9 @@ static void observe_churn(otel_observer *o, void *ud) {
 }
 
 /* Meters, instruments, callbacks and bound handles made and dropped on
- * several threads while two readers and a periodic in-memory reader
- * collect: nothing crashes, deadlocks or leaks (run under ASan too). */
+ * several threads while two readers collect and a periodic in-memory
+ * reader exports, on its thread and through flushes: nothing crashes,
+ * deadlocks or leaks (ASan), and nothing races (TSan). */
 static void *churn(void *arg) {
     otel_meter_provider *p = arg;
     char name[32];
@@ -197,6 +198,13 @@ static void *collect_until_done(void *arg) {
     return NULL;
 }
 
+/* Flushes (an export on this thread) against the periodic reader's own
+ * exports: they must take turns. */
+static void *flush_until_done(void *arg) {
+    while (atomic_load(&running)) ck_assert_int_eq(otel_meter_provider_force_flush(arg, 5000), OTEL_OK);
+    return NULL;
+}
+
 START_TEST(test_lifecycle_churn_while_collecting) {
     otel_meter_provider *p = mx_provider(NULL, NULL);
     otel_options *o;
@@ -211,14 +219,16 @@ START_TEST(test_lifecycle_churn_while_collecting) {
     otel_meter_provider_add_reader(p, dl);
     otel_meter_provider_add_reader(p, mem);
     atomic_store(&running, 1);
-    pthread_t cc, cd, th[THREADS];
+    pthread_t cc, cd, fl, th[THREADS];
     pthread_create(&cc, NULL, collect_until_done, c);
     pthread_create(&cd, NULL, collect_until_done, dl);
+    pthread_create(&fl, NULL, flush_until_done, p);
     for (int t = 0; t < THREADS; t++) pthread_create(&th[t], NULL, churn, p);
     for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
     atomic_store(&running, 0);
     pthread_join(cc, NULL);
     pthread_join(cd, NULL);
+    pthread_join(fl, NULL);
     ck_assert_int_eq(otel_meter_provider_force_flush(p, 5000), OTEL_OK);
     otel_metrics_data *d;
     while ((d = otel_metric_reader_memory_take(mem))) otel_metrics_data_release(d);

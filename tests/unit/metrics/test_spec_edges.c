@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "metrics_fixture.h"
 #include "otel/otel.h"
@@ -365,7 +366,7 @@ START_TEST(test_callbacks_may_reenter_the_meter) {
 }
 END_TEST
 
-static volatile int creating;
+static _Atomic int creating;
 
 static void *create_many(void *arg) {
     otel_meter *m = arg;
@@ -442,7 +443,7 @@ START_TEST(test_concurrent_collections_keep_observations) {
 }
 END_TEST
 
-static volatile int recording;
+static _Atomic int recording;
 
 static void *record_loop(void *arg) {
     for (long i = 0; recording; i++) otel_histogram_record_f64(arg, (double)(i % 2000), NULL, 0);
