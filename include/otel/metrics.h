@@ -329,6 +329,9 @@ OTEL_API otel_instrument *otel_meter_counter_f64(otel_meter *m, const char *name
 /** An UpDownCounter of int64; NULL on error. @since 1.0 */
 OTEL_API otel_instrument *otel_meter_up_down_counter_i64(otel_meter *m, const char *name,
                                                          const char *unit, const char *description);
+/** An UpDownCounter of double; NULL on error. @since 1.0 */
+OTEL_API otel_instrument *otel_meter_up_down_counter_f64(otel_meter *m, const char *name,
+                                                         const char *unit, const char *description);
 /** A Histogram of double (default bucket boundaries); NULL on error. @since 1.0 */
 OTEL_API otel_instrument *otel_meter_histogram_f64(otel_meter *m, const char *name,
                                                    const char *unit, const char *description);
@@ -337,6 +340,9 @@ OTEL_API otel_instrument *otel_meter_histogram_i64(otel_meter *m, const char *na
                                                    const char *unit, const char *description);
 /** A Gauge of double; NULL on error. @since 1.0 */
 OTEL_API otel_instrument *otel_meter_gauge_f64(otel_meter *m, const char *name, const char *unit,
+                                               const char *description);
+/** A Gauge of int64; NULL on error. @since 1.0 */
+OTEL_API otel_instrument *otel_meter_gauge_i64(otel_meter *m, const char *name, const char *unit,
                                                const char *description);
 
 /**

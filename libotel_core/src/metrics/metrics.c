@@ -1074,6 +1074,8 @@ SHORTHAND(otel_meter_up_down_counter_i64, OTEL_INSTRUMENT_UP_DOWN_COUNTER, OTEL_
 SHORTHAND(otel_meter_histogram_f64, OTEL_INSTRUMENT_HISTOGRAM, OTEL_NUMBER_DOUBLE)
 SHORTHAND(otel_meter_histogram_i64, OTEL_INSTRUMENT_HISTOGRAM, OTEL_NUMBER_INT64)
 SHORTHAND(otel_meter_gauge_f64, OTEL_INSTRUMENT_GAUGE, OTEL_NUMBER_DOUBLE)
+SHORTHAND(otel_meter_gauge_i64, OTEL_INSTRUMENT_GAUGE, OTEL_NUMBER_INT64)
+SHORTHAND(otel_meter_up_down_counter_f64, OTEL_INSTRUMENT_UP_DOWN_COUNTER, OTEL_NUMBER_DOUBLE)
 
 static void instrument_free(otel_instrument *inst) {
     otel__series *s = atomic_load(&inst->all);

@@ -581,6 +581,37 @@ START_TEST(test_observations_merged_into_one_series_add_up) {
 }
 END_TEST
 
+/* The shorthands for every synchronous kind and number type make the
+ * instrument they name, recording in its number type. */
+START_TEST(test_shorthands_make_what_they_name) {
+    otel_instrument *gi = otel_meter_gauge_i64(mtr, "s.gauge.i", NULL, NULL);
+    otel_instrument *ud = otel_meter_up_down_counter_f64(mtr, "s.updown.d", NULL, NULL);
+    ck_assert_ptr_nonnull(gi);
+    ck_assert_ptr_nonnull(ud);
+    otel_instrument *again;
+    ck_assert_int_eq(otel_meter_create_instrument(&again, mtr, OTEL_INSTRUMENT_GAUGE, OTEL_NUMBER_INT64,
+                                                  "s.gauge.i", NULL, NULL), OTEL_OK);
+    ck_assert_ptr_eq(again, gi);
+    ck_assert_int_eq(otel_meter_create_instrument(&again, mtr, OTEL_INSTRUMENT_UP_DOWN_COUNTER,
+                                                  OTEL_NUMBER_DOUBLE, "s.updown.d", NULL, NULL), OTEL_OK);
+    ck_assert_ptr_eq(again, ud);
+    otel_instrument_record_i64(gi, -4, NULL, 0);
+    otel_instrument_record_i64(gi, 9, NULL, 0);
+    otel_instrument_record_f64(ud, 2.5, NULL, 0);
+    otel_instrument_record_f64(ud, -4, NULL, 0);
+    pt g = collect_one(rc, "s.gauge.i");
+    ck_assert(g.is_int);
+    ck_assert_int_eq(g.kind, OTEL_METRIC_GAUGE);
+    ck_assert_int_eq(g.i, 9);
+    pt u = collect_one(rc, "s.updown.d");
+    ck_assert(!u.is_int);
+    ck_assert_int_eq(u.kind, OTEL_METRIC_SUM);
+    ck_assert_double_eq(u.d, -1.5);
+    ck_assert_ptr_null(otel_meter_gauge_i64(NULL, "x", NULL, NULL));
+    ck_assert_ptr_null(otel_meter_up_down_counter_f64(mtr, "bad name", NULL, NULL));
+}
+END_TEST
+
 FX_MAIN("metrics.spec_edges", up, down,
         test_name_and_unit_rules,
         test_duplicates_case_insensitive_and_conflicts,
@@ -593,4 +624,5 @@ FX_MAIN("metrics.spec_edges", up, down,
         test_concurrent_collections_keep_observations,
         test_histogram_count_matches_buckets_under_recording,
         test_histogram_view_of_an_observable_is_ignored,
-        test_observations_merged_into_one_series_add_up)
+        test_observations_merged_into_one_series_add_up,
+        test_shorthands_make_what_they_name)
