@@ -236,18 +236,18 @@ OTEL_API otel_meter *otel_meter_provider_get_meter(otel_meter_provider *mp, cons
                                                    const char *version, const char *schema_url);
 
 /**
- * otel_meter_provider_get_meter with scope attributes (copied; invalid
- * ones dropped). They are part of the meter's identity, compared as a set
- * (any order), and exported on its InstrumentationScope.
+ * Pointer + length form of otel_meter_provider_get_meter(), with scope
+ * attributes (copied; invalid ones and repeated keys dropped). They are
+ * part of the meter's identity, compared as a set (any order), and
+ * exported on its InstrumentationScope. NULL strings are empty.
  * @return NULL only for a NULL provider or out of memory. Thread-safe.
  * @since 1.0
  */
-OTEL_API otel_meter *otel_meter_provider_get_meter_with_attributes(otel_meter_provider *mp,
-                                                                   const char *name,
-                                                                   const char *version,
-                                                                   const char *schema_url,
-                                                                   const otel_attr *attrs,
-                                                                   size_t n_attrs);
+OTEL_API otel_meter *otel_meter_provider_get_meter_n(otel_meter_provider *mp, const char *name,
+                                                     size_t name_len, const char *version,
+                                                     size_t version_len, const char *schema_url,
+                                                     size_t schema_url_len, const otel_attr *attrs,
+                                                     size_t n_attrs);
 
 /** Collects and exports through every reader that exports. @since 1.0 */
 OTEL_API otel_status otel_meter_provider_force_flush(otel_meter_provider *mp, uint32_t timeout_ms);

@@ -40,8 +40,8 @@ int main(void) {
         otel_view_free(v);
     }
     otel_attr scope[] = {OTEL_ATTR_STR("interop.lib", "c")};
-    otel_meter *m = otel_meter_provider_get_meter_with_attributes(
-        mp, "interop.meter", "2.0", "https://opentelemetry.io/schemas/1.26.0", scope, 1);
+    const char *url = "https://opentelemetry.io/schemas/1.26.0";
+    otel_meter *m = otel_meter_provider_get_meter_n(mp, "interop.meter", 13, "2.0", 3, url, strlen(url), scope, 1);
     otel_instrument *c = otel_meter_counter_i64(m, "interop.requests", "{request}", "requests served");
     otel_instrument *h = otel_meter_histogram_f64(m, "interop.latency", "ms", NULL);
     otel_instrument *g = otel_meter_gauge_f64(m, "interop.temperature", "Cel", NULL);

@@ -19,15 +19,17 @@ START_TEST(test_attributes_are_part_of_the_identity) {
     /* an attribute without a key is dropped, so it changes nothing */
     otel_attr with_bad[] = {OTEL_ATTR_STR("lib.kind", "db"), {NULL, 0, OTEL_VALUE_INT64, 0, 1, 0, NULL, 0},
                             OTEL_ATTR_I64("lib.shard", 3)};
-    otel_meter *m1 = otel_meter_provider_get_meter_with_attributes(mp, "db", "1", NULL, ab, 2);
+    otel_meter *m1 = otel_meter_provider_get_meter_n(mp, "db", 2, "1", 1, NULL, 0, ab, 2);
     ck_assert_ptr_nonnull(m1);
-    ck_assert_ptr_eq(otel_meter_provider_get_meter_with_attributes(mp, "db", "1", NULL, ba, 2), m1);
-    ck_assert_ptr_eq(otel_meter_provider_get_meter_with_attributes(mp, "db", "1", NULL, with_bad, 3), m1);
-    ck_assert_ptr_ne(otel_meter_provider_get_meter_with_attributes(mp, "db", "1", NULL, other, 2), m1);
+    ck_assert_ptr_eq(otel_meter_provider_get_meter_n(mp, "db", 2, "1", 1, NULL, 0, ba, 2), m1);
+    ck_assert_ptr_eq(otel_meter_provider_get_meter_n(mp, "db", 2, "1", 1, NULL, 0, with_bad, 3), m1);
+    ck_assert_ptr_ne(otel_meter_provider_get_meter_n(mp, "db", 2, "1", 1, NULL, 0, other, 2), m1);
     otel_meter *plain = otel_meter_provider_get_meter(mp, "db", "1", NULL);
     ck_assert_ptr_ne(plain, m1);
-    ck_assert_ptr_eq(otel_meter_provider_get_meter_with_attributes(mp, "db", "1", NULL, NULL, 0), plain);
-    ck_assert_ptr_null(otel_meter_provider_get_meter_with_attributes(NULL, "db", "1", NULL, ab, 2));
+    ck_assert_ptr_eq(otel_meter_provider_get_meter_n(mp, "db", 2, "1", 1, NULL, 0, NULL, 0), plain);
+    ck_assert_ptr_null(otel_meter_provider_get_meter_n(NULL, "db", 2, "1", 1, NULL, 0, ab, 2));
+    /* lengths decide, not NULs: "dbx" cut to 2 is "db" */
+    ck_assert_ptr_eq(otel_meter_provider_get_meter_n(mp, "dbx", 2, "1.0", 1, "", 0, ab, 2), m1);
     otel_meter_provider_release(mp);
 }
 END_TEST
@@ -38,8 +40,8 @@ START_TEST(test_scope_read_back_and_encoded) {
     ck_assert_int_eq(otel_metric_reader_manual_new(&r, OTEL_TEMPORALITY_CUMULATIVE), OTEL_OK);
     ck_assert_int_eq(otel_meter_provider_add_reader(mp, r), OTEL_OK);
     otel_attr sa[] = {OTEL_ATTR_STR("lib.kind", "db"), OTEL_ATTR_BOOL("lib.pooled", 1)};
-    otel_meter *m = otel_meter_provider_get_meter_with_attributes(mp, "db.client", "2.1",
-                                                                   "https://opentelemetry.io/schemas/1.26.0", sa, 2);
+    const char *schema = "https://opentelemetry.io/schemas/1.26.0";
+    otel_meter *m = otel_meter_provider_get_meter_n(mp, "db.client", 9, "2.1", 3, schema, strlen(schema), sa, 2);
     otel_counter_add_i64(otel_meter_counter_i64(m, "db.calls", NULL, NULL), 4, NULL, 0);
     otel_counter_add_i64(otel_meter_counter_i64(otel_meter_provider_get_meter(mp, "bare", NULL, NULL),
                                                 "bare.calls", NULL, NULL),
