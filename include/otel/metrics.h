@@ -370,6 +370,9 @@ OTEL_API void otel_histogram_record_i64(otel_instrument *h, int64_t v, const ote
 /**
  * A handle for one attribute set of a counter, up-down counter or
  * histogram: recording through it skips attribute hashing and lookup.
+ * Measurements are offered as exemplars like unbound ones, except int64
+ * sums under the trace_based filter (their few-nanosecond path reads no
+ * span); with always_on they are offered too.
  * @return NULL for NULL or other instrument kinds, or out of memory; free
  *   with otel_bound_instrument_release. @since 1.0
  */

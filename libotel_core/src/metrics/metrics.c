@@ -600,8 +600,10 @@ OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, cons
     b->striped = inst->agg == OTEL_AGGREGATION_SUM;
     b->monotonic = inst->kind == OTEL_INSTRUMENT_COUNTER;
     b->number = inst->number;
+    /* the cell-only path offers no exemplars: not taken when every
+     * measurement must be offered (always_on) */
     b->fast_int = b->striped && b->number == OTEL_NUMBER_INT64 && !inst->meter->provider->disabled &&
-                  !b->also;
+                  !b->also && inst->meter->provider->exemplar_filter != OTEL__EXEMPLARS_ON;
     pthread_mutex_lock(&inst->lock);
     b->next = b->series->bound;
     /* published atomically: collection peeks at it without the lock */
@@ -634,6 +636,7 @@ static __attribute__((noinline)) void bound_record_i64_slow(otel_bound_instrumen
         return;
     }
     apply(b->inst, b->series, value, 0, 1);
+    if (b->inst->meter->provider->exemplar_filter) offer_exemplar(b->inst, b->series, value, 0, 1, NULL, 0);
     if (b->also) otel_bound_record_i64(b->also, value);
 }
 
@@ -659,6 +662,7 @@ OTEL_API void otel_bound_record_f64(otel_bound_instrument *b, double value) {
     } else {
         apply(b->inst, b->series, 0, value, 0);
     }
+    if (b->inst->meter->provider->exemplar_filter) offer_exemplar(b->inst, b->series, 0, value, 0, NULL, 0);
     if (b->also) otel_bound_record_f64(b->also, value);
 }
 

@@ -612,6 +612,65 @@ START_TEST(test_shorthands_make_what_they_name) {
 }
 END_TEST
 
+/* Records through bound handles inside a sampled span. */
+static void bound_in_sampled_span(otel_bound_instrument *bh, otel_bound_instrument *bc, otel_span_context *sc) {
+    memset(sc, 0, sizeof *sc);
+    memset(sc->trace_id, 0x5a, 16);
+    memset(sc->span_id, 0x6b, 8);
+    sc->trace_flags = OTEL_TRACE_FLAG_SAMPLED;
+    otel_span *span = NULL;
+    ck_assert_int_eq(otel_span_wrap(&span, sc, NULL, 0), OTEL_OK);
+    otel_context *ctx = otel_context_with_span(otel_context_root(), span);
+    uint64_t token = otel_context_attach(ctx);
+    otel_bound_record_f64(bh, 42);
+    otel_bound_record_i64(bc, 5);
+    otel_context_detach(token);
+    otel_context_release(ctx);
+    otel_span_release(span);
+}
+
+/* Bound handles offer exemplars too: a bound histogram inside a sampled
+ * span (the default filter), and with always_on a bound int counter. */
+START_TEST(test_bound_handles_offer_exemplars) {
+    for (int always_on = 0; always_on < 2; always_on++) {
+        otel_meter_provider *p = mx_provider("OTEL_METRICS_EXEMPLAR_FILTER", always_on ? "always_on" : "trace_based");
+        otel_metric_reader *r;
+        otel_metric_reader_manual_new(&r, OTEL_TEMPORALITY_CUMULATIVE);
+        otel_meter_provider_add_reader(p, r);
+        otel_meter *m = otel_meter_provider_get_meter(p, "ex", NULL, NULL);
+        otel_attr a[] = {OTEL_ATTR_STR("route", "/a")};
+        otel_bound_instrument *bh = otel_instrument_bind(otel_meter_histogram_f64(m, "ex.hist", NULL, NULL), a, 1);
+        otel_bound_instrument *bc = otel_instrument_bind(otel_meter_counter_i64(m, "ex.count", NULL, NULL), a, 1);
+        otel_span_context sc;
+        bound_in_sampled_span(bh, bc, &sc);
+        otel_metrics_data *d = NULL;
+        ck_assert_int_eq(otel_metric_reader_collect(r, &d), OTEL_OK);
+        long i = mx_find(d, "ex.hist", NULL);
+        double v = 0;
+        uint8_t tid[16], sid[8];
+        ck_assert_int_eq(otel_metrics_data_point_exemplar(d, (size_t)i, 0, 0, NULL, NULL, NULL, &v, tid, sid), OTEL_OK);
+        ck_assert_double_eq(v, 42);
+        ck_assert_mem_eq(tid, sc.trace_id, 16);
+        ck_assert_mem_eq(sid, sc.span_id, 8);
+        if (always_on) {
+            int64_t iv = 0;
+            i = mx_find(d, "ex.count", NULL);
+            ck_assert_int_eq(otel_metrics_data_point_exemplar(d, (size_t)i, 0, 0, NULL, NULL, &iv, NULL, NULL, NULL),
+                             OTEL_OK);
+            ck_assert_int_eq(iv, 5);
+            int64_t total;
+            otel_metrics_data_point(d, (size_t)i, 0, NULL, NULL, NULL, &total, NULL, NULL, NULL, NULL, NULL);
+            ck_assert_int_eq(total, 5);
+        }
+        otel_metrics_data_release(d);
+        otel_bound_instrument_release(bh);
+        otel_bound_instrument_release(bc);
+        otel_metric_reader_release(r);
+        otel_meter_provider_release(p);
+    }
+}
+END_TEST
+
 FX_MAIN("metrics.spec_edges", up, down,
         test_name_and_unit_rules,
         test_duplicates_case_insensitive_and_conflicts,
@@ -625,4 +684,5 @@ FX_MAIN("metrics.spec_edges", up, down,
         test_histogram_count_matches_buckets_under_recording,
         test_histogram_view_of_an_observable_is_ignored,
         test_observations_merged_into_one_series_add_up,
-        test_shorthands_make_what_they_name)
+        test_shorthands_make_what_they_name,
+        test_bound_handles_offer_exemplars)
