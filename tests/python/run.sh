@@ -2,10 +2,11 @@
 # `make test`: builds and installs the Python binding (pip install .) into
 # the project's virtual environment against the library in BUILD_DIR, with
 # opentelemetry-api, the WSGI instrumentation and pytest from PyPI, then runs
-# tests/python. With ASAN_BUILD_DIR (a -DOTEL_SANITIZE=ON build) the suite
-# runs a second time against that library, the ASan runtime preloaded
-# (leak checks off: CPython keeps memory at exit by design). Ends with
-# "N passed, N failed" over both runs.
+# tests/python, then again with the C hot path off (OTEL_CORE_PY_SPEEDUPS=off:
+# cffi only). With ASAN_BUILD_DIR (a -DOTEL_SANITIZE=ON build) the suite
+# runs once more against that library, the ASan runtime preloaded (leak
+# checks off: CPython keeps memory at exit by design). Ends with
+# "N passed, N failed" over all runs.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 abs() { case "$1" in /*) echo "$1" ;; *) echo "$root/$1" ;; esac; }
@@ -41,6 +42,9 @@ run_pytest() { # label, then env assignments for pytest
 }
 
 run_pytest "libotel_core in $build" OTEL_CORE_LIBDIR="$build"
+# the pure-cffi path (PyPy's, and CPython's when the C hot path is off)
+run_pytest "libotel_core in $build, OTEL_CORE_PY_SPEEDUPS=off" OTEL_CORE_LIBDIR="$build" \
+    OTEL_CORE_PY_SPEEDUPS=off
 
 if [ -n "$asan" ] && [ -e "$asan/libotel_core.so.1" ]; then
     cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$asan/CMakeCache.txt" 2>/dev/null)

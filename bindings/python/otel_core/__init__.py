@@ -36,6 +36,49 @@ from asyncio.events import _get_running_loop
 
 from ._native import ffi, lib
 
+try:  # CPython: the span hot path in C (ADR 0005); elsewhere cffi does it all
+    if os.environ.get("OTEL_CORE_PY_SPEEDUPS", "on").lower() in ("0", "off", "false"):
+        raise ImportError("disabled by OTEL_CORE_PY_SPEEDUPS")
+    from ._speedups import SpanBase as _SpanBase
+    from ._speedups import start as _fast_start
+    from ._speedups import _setup as _speedups_setup
+except ImportError:
+    _fast_start = None
+
+    class _SpanBase:
+        """What _speedups.SpanBase does, in Python: owns one reference to a
+        C span (and the context made for it), released when collected."""
+        __slots__ = ("_addr", "_kind", "_hc", "_span_context", "_ctxa")
+
+        def __new__(cls, address, kind=1):
+            self = object.__new__(cls)
+            self._addr, self._kind = address, kind
+            self._hc = self._span_context = None
+            self._ctxa = 0
+            return self
+
+        def __del__(self, _release=lib.otel_span_release, _cast=ffi.cast):
+            try:
+                addr, ctxa = self._addr, self._ctxa
+            except AttributeError:  # __new__ never finished
+                return
+            if ctxa:
+                lib.otel_context_release(_cast("otel_context *", ctxa))
+            _release(_cast("otel_span *", addr))
+
+        def _context_address(self):
+            if not self._ctxa and self._addr:
+                ctx = lib.otel_context_with_span(lib.otel_context_root(), self._h)
+                self._ctxa = int(ffi.cast("uintptr_t", ctx))
+            return self._ctxa or int(ffi.cast("uintptr_t", lib.otel_context_root()))
+
+        def end(self, end_time=None):
+            # end consumes a reference; this object keeps its own until collected
+            lib.otel_py_span_end(self._h, 0 if end_time is None else _ns(end_time, "end_time"))
+
+        def is_recording(self):
+            return bool(lib.otel_span_is_recording(self._h))
+
 try:  # the drop-in layer is optional
     from opentelemetry import context as _otel_context
     from opentelemetry import trace as _otel_trace
@@ -98,6 +141,10 @@ def _ns(t, what="timestamp"):
     if not 0 <= t < (1 << 64):
         raise ValueError("%s %r is out of range (ns since the epoch)" % (what, t))
     return int(t)
+
+
+if _fast_start is not None:
+    _speedups_setup(lambda t: _ns(t, "end_time"))
 
 
 def _timeout_ms(t):
@@ -374,18 +421,26 @@ def use_span(span, end_on_exit=False, record_exception=True, set_status_on_excep
 
 # ---- spans ----------------------------------------------------------------------
 
-class Span:
+def _addr(cdata):
+    return int(ffi.cast("uintptr_t", cdata))
+
+
+class Span(_SpanBase):
     """A span of the C core. Safe to use from several threads. An
     ``opentelemetry.trace.Span`` (registered as one, not derived: slots make
-    the one object per span cheaper to make and to drop)."""
+    the one object per span cheaper to make and to drop). Made by tracers;
+    ``Span(address, kind)`` takes over one reference to an ``otel_span *``.
+    ``end()`` and ``is_recording()`` come from the base."""
 
-    # _ctx: an otel_context * holding this span, made when first asked for
-    __slots__ = ("_h", "_kind", "_ctx", "_span_context", "__dict__", "__weakref__")
+    __slots__ = ("__dict__", "__weakref__")
 
-    def __init__(self, handle, kind=1):
-        self._h = handle
-        self._kind = kind
-        self._ctx = self._span_context = None
+    @property
+    def _h(self):
+        """The otel_span * as cffi cdata (made once)."""
+        h = self._hc
+        if h is None:
+            h = self._hc = ffi.cast("otel_span *", self._addr)
+        return h
 
     @property
     def kind(self):
@@ -395,19 +450,8 @@ class Span:
             return _otel_trace.SpanKind(self._kind - 1)
         return {v: k for k, v in KINDS.items()}[self._kind]
 
-    def __del__(self, _release=lib.otel_span_release):
-        try:
-            h, ctx = self._h, self._ctx
-        except AttributeError:  # __init__ never ran
-            return
-        if ctx is not None:
-            lib.otel_context_release(ctx)
-        _release(h)
-
     def _context(self):
-        if self._ctx is None:
-            self._ctx = lib.otel_context_with_span(lib.otel_context_root(), self._h)
-        return self._ctx
+        return ffi.cast("otel_context *", self._context_address())
 
     @property
     def c_context(self):
@@ -486,14 +530,7 @@ class Span:
         lib.otel_span_update_name_n(self._h, nb, len(nb))
         return self
 
-    def end(self, end_time=None):
-        # end consumes a reference; this object keeps its own until collected
-        lib.otel_py_span_end(self._h, 0 if end_time is None else _ns(end_time, "end_time"))
-
     # -- reading
-    def is_recording(self):
-        return bool(lib.otel_span_is_recording(self._h))
-
     def _sc(self):
         sc = ffi.new("otel_span_context *")
         lib.otel_span_get_context(self._h, sc)
@@ -556,7 +593,7 @@ class _Remote(Span):
         ts = span_context.trace_state.to_header().encode() if span_context.trace_state else b""
         out = ffi.new("otel_span **")
         _check(lib.otel_span_wrap(out, sc, ts, len(ts)), "span_wrap")
-        return cls(out[0])
+        return cls(_addr(out[0]))
 
 
 class Tracer(_ApiTracer):
@@ -565,12 +602,10 @@ class Tracer(_ApiTracer):
     def __init__(self, provider, handle):
         self._provider = provider  # keeps the C provider alive
         self._t = handle
+        self._ta = _addr(handle)
 
     def start_span(self, name, context=None, kind=None, attributes=None, links=None,
                    start_time=None, record_exception=True, set_status_on_exception=True):
-        nb = _NAMES.get(name)
-        if nb is None:
-            nb = _name_bytes(name)
         # the parent: the current span read straight from the API's
         # ContextVar when possible (the hot path), else the general lookup
         if context is None and _api_cv is not None:
@@ -580,6 +615,13 @@ class Tracer(_ApiTracer):
         else:
             span = _parent_span(context)
         k = 1 if kind is None else (_KIND_OF.get(kind) or _kind(kind))
+        if _fast_start is not None and not links and start_time is None:
+            out = _fast_start(self._ta, name, k, span, attributes, Span)
+            if out is not NotImplemented:
+                return out
+        nb = _NAMES.get(name)
+        if nb is None:
+            nb = _name_bytes(name)
         arr, n, _keep = _attrs(attributes)  # cached per attribute set
         if links or start_time is not None:
             cl, nl, _keep_links = _links(links) if links else (ffi.NULL, 0, None)
@@ -588,7 +630,7 @@ class Tracer(_ApiTracer):
         else:
             h = lib.otel_py_start(self._t, nb, len(nb), k, _NULL if span is None else span._h,
                                   arr, n)
-        return Span(h, k)
+        return Span(_addr(h), k)
 
     def start_as_current_span(self, name, context=None, kind=None, attributes=None, links=None,
                               start_time=None, record_exception=True,
@@ -862,6 +904,8 @@ def _span_data(d):
         "span_id": bytes(sc.span_id).hex(),
         "parent_span_id": bytes(parent).hex() if has_parent else None,
         "kind": lib.otel_span_data_kind(d),
+        "start_time_unix_nano": lib.otel_span_data_start_time(d),
+        "end_time_unix_nano": lib.otel_span_data_end_time(d),
         "attributes": attrs,
     }
 
@@ -911,7 +955,7 @@ def c_current_span():
     language made current), as a parent for ``context=``; None if none. For
     embedding: Python code called from C continues the host's trace."""
     span = lib.otel_context_get_span(ffi.NULL)
-    return Span(lib.otel_span_retain(span)) if span != ffi.NULL else None
+    return Span(_addr(lib.otel_span_retain(span))) if span != ffi.NULL else None
 
 
 def get_tracer(name, version=None, schema_url=None):
@@ -956,7 +1000,7 @@ def extract(carrier):
                 lib.otel_headers_add_n(h[0], kb, len(kb), vb, len(vb))
         ctx = lib.otel_propagator_extract_headers(p, lib.otel_context_root(), h[0])
         span = lib.otel_context_get_span(ctx)
-        out = Span(lib.otel_span_retain(span)) if span != ffi.NULL else None
+        out = Span(_addr(lib.otel_span_retain(span))) if span != ffi.NULL else None
         lib.otel_context_release(ctx)
         return out
     finally:

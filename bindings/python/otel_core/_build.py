@@ -197,6 +197,8 @@ const char *otel_span_data_name(const otel_span_data *d, size_t *len);
 void otel_span_data_context(const otel_span_data *d, otel_span_context *out);
 int otel_span_data_parent_span_id(const otel_span_data *d, uint8_t *out);
 int otel_span_data_kind(const otel_span_data *d);
+uint64_t otel_span_data_start_time(const otel_span_data *d);
+uint64_t otel_span_data_end_time(const otel_span_data *d);
 size_t otel_span_data_attribute_count(const otel_span_data *d);
 otel_status otel_span_data_attribute(const otel_span_data *d, size_t i, otel_attr *out);
 
