@@ -7,6 +7,7 @@
 #include "common/stats.h"
 
 OTEL__TLS unsigned otel__stats_tls_shard;
+OTEL__TLS unsigned otel__stats_tls_line;
 
 /* Bit i set: shard i is owned by a live thread. The last shard is shared. */
 #define OWNABLE (OTEL__STATS_SHARDS - 1)
@@ -21,6 +22,7 @@ static void shard_release(void *p) {
     if (t & OTEL__STATS_OWNED)
         atomic_fetch_and(&owned_mask, ~(1u << ((t & ~OTEL__STATS_OWNED) - 1)));
     otel__stats_tls_shard = 0;
+    otel__stats_tls_line = 0;
 }
 
 /* After fork only the forking thread lives: the other owners are gone. */
@@ -49,6 +51,7 @@ unsigned otel__stats_assign_shard(void) {
         }
     }
     otel__stats_tls_shard = t;
+    otel__stats_tls_line = t & OTEL__STATS_OWNED ? (t & ~OTEL__STATS_OWNED) * 64 : 0;
     pthread_setspecific(shard_key, (void *)(uintptr_t)t);
     return t;
 }

@@ -43,6 +43,9 @@ size_t otel__stats_last_error(const otel__stats *s, char *buf, size_t cap);
  * share the last shard with atomic adds. */
 #define OTEL__STATS_OWNED 0x80000000u
 extern OTEL__TLS unsigned otel__stats_tls_shard;
+/* The same for owners, as (index + 1) * 64, the byte offset of the shard's
+ * cache line past one; 0 for a thread that owns none (or not yet). */
+extern OTEL__TLS unsigned otel__stats_tls_line;
 unsigned otel__stats_assign_shard(void);
 
 static inline void otel__stats_bump(otel__stats *s, otel_stat which, uint64_t n) {

@@ -14,6 +14,7 @@
 #define OTEL__MAX_READERS 4
 #define OTEL__CARDINALITY_LIMIT 2000
 #define OTEL__SERIES_BUCKETS 1024 /* hash chains per instrument (power of two) */
+#define OTEL__SERIES_HINTS 32    /* hinted series per instrument and thread */
 
 #define OTEL__EXPH_MAX 160   /* buckets, the specification's default max size */
 #define OTEL__EXPH_SCALE 20  /* the starting (and largest) scale */
@@ -136,6 +137,11 @@ struct otel_instrument {
     size_t n_series;
     size_t limit;
     otel__series *_Atomic overflow;
+    /* per stats shard (thread): the series last recorded into, by a
+     * fingerprint of the values */
+    struct {
+        _Alignas(64) otel__series *_Atomic s[OTEL__SERIES_HINTS];
+    } hints[OTEL__STATS_SHARDS];
     /* A second matching view makes a second stream: an instrument of its own
      * (`shadow`, listed in the meter for collection, never returned) that
      * every measurement of the first one also goes to. */

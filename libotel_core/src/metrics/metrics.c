@@ -109,8 +109,10 @@ static inline uint64_t hash_short(const void *p, size_t n, uint64_t h) {
 static inline int bytes_eq(const void *a, const void *b, size_t n) {
     const uint8_t *x = a, *y = b;
     if (n > 32) return memcmp(x, y, n) == 0;
-    for (size_t i = 0; i + 8 <= n; i += 8)
-        if (load8(x + i) != load8(y + i)) return 0;
+    if (n > 16) /* four overlapping words cover 17..32 bytes; no loop */
+        return ((load8(x) ^ load8(y)) | (load8(x + 8) ^ load8(y + 8)) |
+                (load8(x + n - 16) ^ load8(y + n - 16)) | (load8(x + n - 8) ^ load8(y + n - 8))) == 0;
+    if (n > 8) return ((load8(x) ^ load8(y)) | (load8(x + n - 8) ^ load8(y + n - 8))) == 0;
     return tail_word(x, n) == tail_word(y, n);
 }
 
@@ -185,6 +187,42 @@ static inline int same_set(const otel__series *s, const otel_attr *attrs, size_t
         if (!m || !value_eq(m, in)) return 0;
     }
     return 1;
+}
+
+/* 1 if attrs[0..n) are the series' set in its own (sorted) order, which
+ * is how one call site usually passes them; 0 may be a false negative
+ * (another order, an invalid attribute), never a false positive. Values
+ * are compared first: sets from one call site differ there. */
+static inline int same_order_set(const otel__series *s, const otel_attr *attrs, size_t n) {
+    if (n != s->n_attrs) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!attr_ok(&attrs[i]) || !value_eq(&s->attrs[i], &attrs[i])) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s->attrs[i].key_len != attrs[i].key_len ||
+            !bytes_eq(s->attrs[i].key, attrs[i].key, attrs[i].key_len))
+            return 0;
+    return 1;
+}
+
+/* A cheap fingerprint of the values alone (keys rarely vary at a call
+ * site): which hint slot a set uses. */
+static inline uint64_t values_fp(const otel_attr *attrs, size_t n) {
+    uint64_t h = n;
+    for (size_t i = 0; i < n; i++) {
+        const otel_attr *a = &attrs[i];
+        uint64_t v;
+        switch (a->type) {
+        case OTEL_VALUE_STRING:
+            v = a->len && a->ptr ? summary(a->ptr, a->len) : 0;
+            break;
+        case OTEL_VALUE_INT64: v = (uint64_t)a->int_value; break;
+        case OTEL_VALUE_BOOL: v = a->bool_value != 0; break;
+        case OTEL_VALUE_DOUBLE: v = dbits(a->double_value); break;
+        default: v = a->len; break;
+        }
+        h = (h ^ v) * 0x9E3779B97F4A7C15ull;
+    }
+    return h >> 59;
 }
 
 static int cmp_key(const void *a, const void *b) {
@@ -271,10 +309,22 @@ static const otel_attr overflow_attr = {"otel.metric.overflow", 20, OTEL_VALUE_B
 /* The series of an attribute set, made on first use (under the instrument's
  * lock); past the cardinality limit, the overflow series. */
 static otel__series *series_for(otel_instrument *inst, const otel_attr *attrs, size_t n) {
+    /* the series this thread (shard) last used for sets with these values:
+     * a thread recording the same few sets again, the common case, skips
+     * hashing keys and the chain */
+    unsigned t = otel__stats_tls_shard;
+    if (__builtin_expect(!t, 0)) t = otel__stats_assign_shard();
+    _Atomic(otel__series *) *hint =
+        &inst->hints[(t & ~OTEL__STATS_OWNED) - 1].s[values_fp(attrs, n) % OTEL__SERIES_HINTS];
+    otel__series *s = atomic_load_explicit(hint, memory_order_acquire);
+    if (s && same_order_set(s, attrs, n)) return s;
     size_t n_ok;
     uint64_t h = hash_attrs(attrs, n, &n_ok);
-    otel__series *s = lookup(inst, h, attrs, n, n_ok);
-    if (__builtin_expect(s != NULL, 1)) return s;
+    s = lookup(inst, h, attrs, n, n_ok);
+    if (__builtin_expect(s != NULL, 1)) {
+        atomic_store_explicit(hint, s, memory_order_release);
+        return s;
+    }
     pthread_mutex_lock(&inst->lock);
     /* a repeated key makes the raw hash differ from the canonical one: look
      * the canonical set up too before making a series */
@@ -571,7 +621,7 @@ struct otel_bound_instrument {
     otel__series *series;
     /* fast-path flags, fixed at bind: a striped int64 counter on an enabled
      * provider (histograms, doubles and disabled providers take apply()) */
-    int fast_int, monotonic, striped, number;
+    int fast, monotonic, striped, number;
     struct otel_bound_instrument *also; /* the same attributes in the instrument's next stream */
     struct otel_bound_instrument *next; /* in series->bound, under inst->lock */
 };
@@ -602,8 +652,9 @@ OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, cons
     b->number = inst->number;
     /* the cell-only path offers no exemplars: not taken when every
      * measurement must be offered (always_on) */
-    b->fast_int = b->striped && b->number == OTEL_NUMBER_INT64 && !inst->meter->provider->disabled &&
-                  !b->also && inst->meter->provider->exemplar_filter != OTEL__EXEMPLARS_ON;
+    int fast_int = b->striped && b->number == OTEL_NUMBER_INT64 && !inst->meter->provider->disabled &&
+                   !b->also && inst->meter->provider->exemplar_filter != OTEL__EXEMPLARS_ON;
+    b->fast = fast_int ? (b->monotonic ? 1 : 2) : 0;
     pthread_mutex_lock(&inst->lock);
     b->next = b->series->bound;
     /* published atomically: collection peeks at it without the lock */
@@ -622,7 +673,7 @@ static inline bound_cell *my_cell(otel_bound_instrument *b) {
 /* Everything but an owning thread's add to its own cell: kept out of line
  * so the fast path below needs no stack frame. */
 static __attribute__((noinline)) void bound_record_i64_slow(otel_bound_instrument *b, int64_t value) {
-    if (__builtin_expect(b && b->fast_int && !(b->monotonic && value < 0), 1)) {
+    if (__builtin_expect(b && b->fast > (value < 0), 1)) {
         bound_cell *c = my_cell(b);
         if (c)
             atomic_store_explicit(&c->i, atomic_load_explicit(&c->i, memory_order_relaxed) + value,
@@ -640,10 +691,13 @@ static __attribute__((noinline)) void bound_record_i64_slow(otel_bound_instrumen
     if (b->also) otel_bound_record_i64(b->also, value);
 }
 
+_Static_assert(sizeof(bound_cell) == 64, "a bound cell is the line otel__stats_tls_line counts");
+
 OTEL_API void otel_bound_record_i64(otel_bound_instrument *b, int64_t value) {
-    unsigned t = otel__stats_tls_shard;
-    if (__builtin_expect(b && b->fast_int && !(b->monotonic && value < 0) && (t & OTEL__STATS_OWNED), 1)) {
-        _Atomic int64_t *c = &b->cells[(t & ~OTEL__STATS_OWNED) - 1].i;
+    unsigned line = otel__stats_tls_line; /* this thread's own cell, from 1 */
+    /* fast: 2 takes any value, 1 (monotonic) no negative one, 0 none */
+    if (__builtin_expect(b && line && b->fast > (value < 0), 1)) {
+        _Atomic int64_t *c = &((bound_cell *)((char *)b->cells + line) - 1)->i;
         atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + value, memory_order_relaxed);
         return;
     }
@@ -931,8 +985,10 @@ static void instrument_free(otel_instrument *inst);
 /* An instrument with its defaults, before any view; NULL out of memory. */
 static otel_instrument *instrument_alloc(otel_meter *m, int kind, int number, const char *name,
                                          const char *unit, const char *description) {
-    otel_instrument *inst = calloc(1, sizeof *inst);
+    /* aligned: each shard's hint has a cache line of its own */
+    otel_instrument *inst = aligned_alloc(64, (sizeof *inst + 63) & ~(size_t)63);
     if (!inst) return NULL;
+    memset(inst, 0, sizeof *inst);
     inst->meter = m;
     inst->kind = kind;
     inst->number = number;
