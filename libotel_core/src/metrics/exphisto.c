@@ -61,12 +61,12 @@ static int change_for(int32_t offset, uint32_t n, int32_t idx, uint32_t max_size
     return change;
 }
 
-/* Counts index idx in a range that can hold it. */
-static void range_add(int32_t *offset, uint32_t *n, uint64_t *counts, int32_t idx) {
+/* Counts `c` at index idx in a range that can hold it. */
+static void range_add(int32_t *offset, uint32_t *n, uint64_t *counts, int32_t idx, uint64_t c) {
     if (*n == 0) {
         *offset = idx;
         *n = 1;
-        counts[0] = 1;
+        counts[0] = c;
         return;
     }
     if (idx < *offset) {
@@ -80,7 +80,7 @@ static void range_add(int32_t *offset, uint32_t *n, uint64_t *counts, int32_t id
         memset(counts + *n, 0, (m - *n) * sizeof *counts);
         *n = m;
     }
-    counts[idx - *offset]++;
+    counts[idx - *offset] += c;
 }
 
 void otel__exph_insert(otel__exph *h, double v, uint32_t max_size) {
@@ -99,7 +99,52 @@ void otel__exph_insert(otel__exph *h, double v, uint32_t max_size) {
         downscale(h, change);
         idx = otel__exph_index(mag, h->scale);
     }
-    range_add(offset, n, counts, idx);
+    range_add(offset, n, counts, idx, 1);
 }
 
 void otel__exph_to_scale(otel__exph *h, int scale) { downscale(h, h->scale - scale); }
+
+void otel__exph_subtract(otel__exph *h, const otel__exph *prev) {
+    otel__exph last = *prev;
+    downscale(&last, last.scale - h->scale);
+    for (uint32_t k = 0; k < last.n; k++) {
+        int32_t j = last.offset + (int32_t)k - h->offset;
+        if (j >= 0 && (uint32_t)j < h->n) h->counts[j] -= last.counts[k];
+    }
+    for (uint32_t k = 0; k < last.neg_n; k++) {
+        int32_t j = last.neg_offset + (int32_t)k - h->neg_offset;
+        if (j >= 0 && (uint32_t)j < h->neg_n) h->neg_counts[j] -= last.neg_counts[k];
+    }
+    h->zero_count -= last.zero_count;
+}
+
+/* How much the scale must drop for one range to span both windows. */
+static int window_change(int32_t off_a, uint32_t n_a, int32_t off_b, uint32_t n_b, uint32_t max_size) {
+    if (!n_b) return 0;
+    int64_t lo = off_b, hi = (int64_t)off_b + n_b - 1;
+    if (n_a) {
+        if (off_a < lo) lo = off_a;
+        if ((int64_t)off_a + n_a - 1 > hi) hi = (int64_t)off_a + n_a - 1;
+    }
+    int change = 0;
+    while (((hi >> change) - (lo >> change) + 1) > (int64_t)max_size) change++;
+    return change;
+}
+
+void otel__exph_merge(otel__exph *h, const otel__exph *add, uint32_t max_size) {
+    otel__exph src = *add;
+    int scale = h->scale < src.scale ? h->scale : src.scale;
+    downscale(h, h->scale - scale);
+    downscale(&src, src.scale - scale);
+    int change = window_change(h->offset, h->n, src.offset, src.n, max_size);
+    int neg = window_change(h->neg_offset, h->neg_n, src.neg_offset, src.neg_n, max_size);
+    if (neg > change) change = neg;
+    downscale(h, change);
+    downscale(&src, change);
+    for (uint32_t k = 0; k < src.n; k++)
+        if (src.counts[k]) range_add(&h->offset, &h->n, h->counts, src.offset + (int32_t)k, src.counts[k]);
+    for (uint32_t k = 0; k < src.neg_n; k++)
+        if (src.neg_counts[k])
+            range_add(&h->neg_offset, &h->neg_n, h->neg_counts, src.neg_offset + (int32_t)k, src.neg_counts[k]);
+    h->zero_count += src.zero_count;
+}

@@ -35,6 +35,12 @@ int32_t otel__exph_index(double v, int scale);
 void otel__exph_insert(otel__exph *h, double v, uint32_t max_size);
 /* Brings a snapshot down to a coarser (or equal) scale. */
 void otel__exph_to_scale(otel__exph *h, int scale);
+/* h -= prev, an earlier state of the same buckets (so at a finer or equal
+ * scale, and within h's window once brought to it). */
+void otel__exph_subtract(otel__exph *h, const otel__exph *prev);
+/* h += add, at the coarser of the two scales, lower still if the union of
+ * the windows needs more than max_size buckets. */
+void otel__exph_merge(otel__exph *h, const otel__exph *add, uint32_t max_size);
 
 #define OTEL__EXEMPLAR_ATTRS 4        /* filtered attributes an exemplar keeps */
 #define OTEL__EXEMPLAR_ATTR_BYTES 128 /* their keys and string values */
@@ -78,11 +84,18 @@ typedef struct otel__series_prev {
 } otel__series_prev;
 
 /* One attribute set of one instrument. Values are cumulative; atomics make
- * recording lock-free. Series are never removed while the provider lives. */
+ * recording lock-free. A series every reader reports as deltas is retired
+ * after an interval without measurements (common/reclaim.h says when it
+ * may be freed); any other lives as long as the provider. */
 typedef struct otel__series {
     uint64_t hash;
     otel_attr *attrs; /* sorted by key, owned (one block with the strings) */
     size_t n_attrs;
+    _Atomic int retired; /* unlinked: a hint leading here is a miss */
+    uint32_t quiet;      /* bit per reader slot: its last collection found nothing new */
+    int phase;           /* retired: 1 writers may remain, 2 readers may remain */
+    uint64_t retire_epoch; /* what the phase waits for (0: not advanced yet) */
+    struct otel__series *limbo_next;
     uint64_t start_ns;
     _Atomic int64_t i;     /* int64 sums and gauges */
     _Atomic uint64_t d;    /* double sums and gauges (bits) */
@@ -137,6 +150,7 @@ struct otel_instrument {
     size_t n_series;
     size_t limit;
     otel__series *_Atomic overflow;
+    otel__series *limbo; /* retired series not freed yet (under lock) */
     /* per stats shard (thread): the series last recorded into, by a
      * fingerprint of the values */
     struct {

@@ -14,6 +14,7 @@
 #include "common/resource.h"
 #include "common/stats.h"
 #include "common/ids.h"
+#include "common/reclaim.h"
 #include "metrics/internal.h"
 #include "otel/context.h"
 #include "otel/trace.h"
@@ -308,6 +309,42 @@ static const otel_attr overflow_attr = {"otel.metric.overflow", 20, OTEL_VALUE_B
 
 /* The series of an attribute set, made on first use (under the instrument's
  * lock); past the cardinality limit, the overflow series. */
+static void series_destroy(otel__series *s) {
+    otel__arena_free((otel__arena *)(s + 1));
+    series_free(s);
+}
+
+/* The series of a set not found lock-free, made if need be (the caller
+ * holds the instrument's lock); past the cardinality limit, the overflow
+ * series. A repeated key makes the raw hash differ from the canonical
+ * one: the canonical set is looked up before making a series. */
+static otel__series *series_locked(otel_instrument *inst, const otel_attr *attrs, size_t n) {
+    otel__series *fresh = series_new(inst, attrs, n), *s = NULL;
+    if (!fresh) return NULL;
+    s = lookup(inst, fresh->hash, fresh->attrs, fresh->n_attrs, fresh->n_attrs);
+    if (s) {
+        series_destroy(fresh);
+        return s;
+    }
+    if (inst->n_series < inst->limit - 1) {
+        publish(inst, fresh);
+        inst->n_series++;
+        return fresh;
+    }
+    series_destroy(fresh);
+    s = atomic_load(&inst->overflow);
+    if (!s) {
+        s = series_new(inst, &overflow_attr, 1);
+        if (s) {
+            publish(inst, s);
+            atomic_store(&inst->overflow, s);
+        }
+    }
+    return s;
+}
+
+/* The series of an attribute set (the caller is inside a reclaim section:
+ * it may be retired, never freed, until the caller leaves). */
 static otel__series *series_for(otel_instrument *inst, const otel_attr *attrs, size_t n) {
     /* the series this thread (shard) last used for sets with these values:
      * a thread recording the same few sets again, the common case, skips
@@ -317,40 +354,18 @@ static otel__series *series_for(otel_instrument *inst, const otel_attr *attrs, s
     _Atomic(otel__series *) *hint =
         &inst->hints[(t & ~OTEL__STATS_OWNED) - 1].s[values_fp(attrs, n) % OTEL__SERIES_HINTS];
     otel__series *s = atomic_load_explicit(hint, memory_order_acquire);
-    if (s && same_order_set(s, attrs, n)) return s;
+    if (s && !atomic_load_explicit(&s->retired, memory_order_relaxed) && same_order_set(s, attrs, n))
+        return s;
     size_t n_ok;
     uint64_t h = hash_attrs(attrs, n, &n_ok);
     s = lookup(inst, h, attrs, n, n_ok);
     if (__builtin_expect(s != NULL, 1)) {
-        atomic_store_explicit(hint, s, memory_order_release);
+        if (!atomic_load_explicit(&s->retired, memory_order_relaxed))
+            atomic_store_explicit(hint, s, memory_order_release);
         return s;
     }
     pthread_mutex_lock(&inst->lock);
-    /* a repeated key makes the raw hash differ from the canonical one: look
-     * the canonical set up too before making a series */
-    otel__series *fresh = series_new(inst, attrs, n);
-    if (fresh) {
-        s = lookup(inst, fresh->hash, fresh->attrs, fresh->n_attrs, fresh->n_attrs);
-        if (s) {
-            otel__arena_free((otel__arena *)(fresh + 1));
-            series_free(fresh);
-        } else if (inst->n_series < inst->limit - 1) {
-            publish(inst, fresh);
-            inst->n_series++;
-            s = fresh;
-        } else {
-            otel__arena_free((otel__arena *)(fresh + 1));
-            series_free(fresh);
-            s = atomic_load(&inst->overflow);
-            if (!s) {
-                s = series_new(inst, &overflow_attr, 1);
-                if (s) {
-                    publish(inst, s);
-                    atomic_store(&inst->overflow, s);
-                }
-            }
-        }
-    }
+    s = series_locked(inst, attrs, n);
     pthread_mutex_unlock(&inst->lock);
     return s;
 }
@@ -558,10 +573,13 @@ static inline void record_stream(otel_instrument *inst, int64_t iv, double dv, i
     const otel_attr *given = attrs;
     size_t n_given = n_attrs;
     FILTERED(inst, attrs, n_attrs)
+    uint64_t outer = otel__reclaim_enter();
     otel__series *s = series_for(inst, attrs, n_attrs);
-    if (!s) return;
-    apply(inst, s, iv, dv, from_int);
-    if (inst->meter->provider->exemplar_filter) offer_exemplar(inst, s, iv, dv, from_int, given, n_given);
+    if (s) {
+        apply(inst, s, iv, dv, from_int);
+        if (inst->meter->provider->exemplar_filter) offer_exemplar(inst, s, iv, dv, from_int, given, n_given);
+    }
+    otel__reclaim_exit(outer);
 }
 
 /* The further streams other views make of the instrument. */
@@ -636,16 +654,12 @@ OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, cons
     if (inst->also && !also) return NULL;
     FILTERED(inst, attrs, n_attrs)
     otel_bound_instrument *b = aligned_alloc(64, sizeof *b);
-    if (b) {
-        memset(b, 0, sizeof *b);
-        b->inst = inst;
-        b->series = series_for(inst, attrs, n_attrs);
-    }
-    if (!b || !b->series) {
-        free(b);
+    if (!b) {
         otel_bound_instrument_release(also);
         return NULL;
     }
+    memset(b, 0, sizeof *b);
+    b->inst = inst;
     b->also = also;
     b->striped = inst->agg == OTEL_AGGREGATION_SUM;
     b->monotonic = inst->kind == OTEL_INSTRUMENT_COUNTER;
@@ -655,11 +669,26 @@ OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, cons
     int fast_int = b->striped && b->number == OTEL_NUMBER_INT64 && !inst->meter->provider->disabled &&
                    !b->also && inst->meter->provider->exemplar_filter != OTEL__EXEMPLARS_ON;
     b->fast = fast_int ? (b->monotonic ? 1 : 2) : 0;
-    pthread_mutex_lock(&inst->lock);
-    b->next = b->series->bound;
-    /* published atomically: collection peeks at it without the lock */
-    __atomic_store_n(&b->series->bound, b, __ATOMIC_RELEASE);
-    pthread_mutex_unlock(&inst->lock);
+    uint64_t outer = otel__reclaim_enter();
+    otel__series *series = series_for(inst, attrs, n_attrs);
+    if (series) {
+        /* a series retired meanwhile is never bound: it is on its way out */
+        pthread_mutex_lock(&inst->lock);
+        if (atomic_load(&series->retired)) series = series_locked(inst, attrs, n_attrs);
+        if (series) {
+            b->series = series;
+            b->next = series->bound;
+            /* published atomically: collection peeks at it without the lock */
+            __atomic_store_n(&series->bound, b, __ATOMIC_RELEASE);
+        }
+        pthread_mutex_unlock(&inst->lock);
+    }
+    otel__reclaim_exit(outer);
+    if (!series) {
+        free(b);
+        otel_bound_instrument_release(also);
+        return NULL;
+    }
     return b;
 }
 
@@ -1138,12 +1167,13 @@ SHORTHAND(otel_meter_gauge_i64, OTEL_INSTRUMENT_GAUGE, OTEL_NUMBER_INT64)
 SHORTHAND(otel_meter_up_down_counter_f64, OTEL_INSTRUMENT_UP_DOWN_COUNTER, OTEL_NUMBER_DOUBLE)
 
 static void instrument_free(otel_instrument *inst) {
-    otel__series *s = atomic_load(&inst->all);
-    while (s) {
-        otel__series *next = s->all_next;
-        otel__arena_free((otel__arena *)(s + 1));
-        series_free(s);
-        s = next;
+    for (otel__series *s = atomic_load(&inst->all), *next; s; s = next) {
+        next = s->all_next;
+        series_destroy(s);
+    }
+    for (otel__series *s = inst->limbo, *next; s; s = next) {
+        next = s->limbo_next;
+        series_destroy(s);
     }
     pthread_mutex_destroy(&inst->lock);
     free(inst->name), free(inst->unit), free(inst->description), free(inst->bounds);
@@ -1235,6 +1265,8 @@ static void observe(otel_observer *o, otel_instrument *inst, int64_t iv, double 
         const otel_attr *a = attrs;
         size_t na = n;
         FILTERED(inst, a, na)
+        /* callbacks run in the collection, which is the only reclaimer of
+         * this provider: no section needed */
         otel__series *s = series_for(inst, a, na);
         if (!s) continue;
         /* several observations reaching one series in a collection (sets a
@@ -1574,6 +1606,8 @@ static void period_min_max(otel__series *s, int ri, otel__point *p) {
     }
 }
 
+static int reclaimable(const otel_instrument *inst);
+
 /* One point of series `s` for reader slot `ri`; 0 when nothing to report. */
 static int make_point(otel_instrument *inst, otel__series *s, int ri, int temporality,
                       uint64_t now, uint32_t epoch, otel__point *p, otel__arena *a) {
@@ -1583,6 +1617,13 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
     memset(p, 0, sizeof *p);
     p->attrs = s->attrs;
     p->n_attrs = s->n_attrs;
+    if (reclaimable(inst) && s->n_attrs) {
+        /* the series may be freed while the data is kept: a copy */
+        otel__attrs copy = {0};
+        otel__attrs_set_many(&copy, a, s->attrs, s->n_attrs, NULL, NULL);
+        if (copy.count != s->n_attrs) return 0;
+        p->attrs = copy.items;
+    }
     p->time_ns = now;
     int delta = temporality == OTEL_TEMPORALITY_DELTA;
     p->start_ns = delta && prev->time_ns ? prev->time_ns : s->start_ns;
@@ -1613,17 +1654,8 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
             /* the scale only goes down and the window only grows: bring the
              * last view to this scale, then subtract bucket by bucket */
             otel__exph last = *prev->exph;
-            otel__exph_to_scale(&last, snap->scale);
             *prev->exph = *snap;
-            for (uint32_t k = 0; k < last.n; k++) {
-                int32_t j = last.offset + (int32_t)k - snap->offset;
-                if (j >= 0 && (uint32_t)j < snap->n) snap->counts[j] -= last.counts[k];
-            }
-            for (uint32_t k = 0; k < last.neg_n; k++) {
-                int32_t j = last.neg_offset + (int32_t)k - snap->neg_offset;
-                if (j >= 0 && (uint32_t)j < snap->neg_n) snap->neg_counts[j] -= last.neg_counts[k];
-            }
-            snap->zero_count -= last.zero_count;
+            otel__exph_subtract(snap, &last);
             period_min_max(s, ri, p);
             p->count = count - prev->count;
             p->sum = sum - prev->sum;
@@ -1740,6 +1772,199 @@ static void take_exemplars(const otel_instrument *inst, otel__series *s, otel__p
     p->n_exemplars = k;
 }
 
+/* ---- retiring idle delta series ------------------------------------------------------------ */
+
+/* 1 when every reader reports `inst` as deltas: then a series with no
+ * measurement since each reader's last collection holds nothing anyone
+ * still needs, and can go (new attribute sets take its place under the
+ * cardinality limit). Cumulative readers keep every series. */
+static int reclaimable(const otel_instrument *inst) {
+    const otel_meter_provider *mp = inst->meter->provider;
+    if (!mp->n_readers || inst->kind >= OTEL_INSTRUMENT_OBSERVABLE_COUNTER) return 0;
+    if (inst->agg != OTEL_AGGREGATION_SUM && inst->agg != OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM &&
+        inst->agg != OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM)
+        return 0;
+    for (size_t r = 0; r < mp->n_readers; r++)
+        if (otel__temporality_for(mp->readers[r], inst->kind) != OTEL_TEMPORALITY_DELTA) return 0;
+    return otel__reclaim_available();
+}
+
+static uint64_t exph_total(const otel__exph *h) {
+    uint64_t c = h->zero_count;
+    for (uint32_t k = 0; k < h->n; k++) c += h->counts[k];
+    for (uint32_t k = 0; k < h->neg_n; k++) c += h->neg_counts[k];
+    return c;
+}
+
+/* How many measurements series `s` holds (sums: its value), compared with
+ * what reader slot ri last reported. 1 when they differ. */
+static int unreported(const otel_instrument *inst, otel__series *s, int ri) {
+    const otel__series_prev *p = &s->prev[ri];
+    if (!p->time_ns) return 1;
+    if (s->exph) {
+        while (atomic_flag_test_and_set_explicit(&s->exph_lock, memory_order_acquire)) {
+        }
+        uint64_t c = exph_total(s->exph);
+        atomic_flag_clear_explicit(&s->exph_lock, memory_order_release);
+        return c != p->count;
+    }
+    if (s->buckets) {
+        uint64_t c = 0;
+        for (size_t b = 0; b <= inst->n_bounds; b++) c += atomic_load(&s->buckets[b]);
+        return c != p->count;
+    }
+    return atomic_load(&s->i) != p->i || bitsd(atomic_load(&s->d)) != p->d;
+}
+
+/* Retires every series of `inst` that had no measurement for a whole
+ * interval of every reader and holds nothing unreported (under its lock): unlinked, so new lookups miss it; threads that found
+ * it already may still write (phase 1). */
+static void retire_idle(otel_instrument *inst) {
+    const otel_meter_provider *mp = inst->meter->provider;
+    otel__series *keep = NULL, *overflow = atomic_load(&inst->overflow);
+    for (otel__series *s = atomic_load(&inst->all), *next; s; s = next) {
+        next = s->all_next;
+        int idle = s != overflow && !__atomic_load_n(&s->bound, __ATOMIC_ACQUIRE);
+        for (size_t r = 0; idle && r < mp->n_readers; r++) {
+            int ri = mp->readers[r]->index;
+            idle = (s->quiet >> ri & 1) && !unreported(inst, s, ri);
+        }
+        if (!idle) {
+            keep = s;
+            continue;
+        }
+        _Atomic(otel__series *) *link = &inst->table[s->hash & (OTEL__SERIES_BUCKETS - 1)];
+        for (otel__series *c; (c = atomic_load_explicit(link, memory_order_relaxed)) != s; link = &c->chain) {
+        }
+        /* a reader standing on s still finds its way on through s->chain */
+        atomic_store_explicit(link, atomic_load_explicit(&s->chain, memory_order_relaxed), memory_order_release);
+        if (keep) keep->all_next = next;
+        else atomic_store(&inst->all, next);
+        atomic_store(&s->retired, 1);
+        s->phase = 1;
+        s->retire_epoch = 0;
+        s->limbo_next = inst->limbo;
+        inst->limbo = s;
+        inst->n_series--;
+    }
+}
+
+/* Moves what arrived in retired series `s` after the collection that found
+ * it idle (a thread that had found it before it was unlinked) into the
+ * live series of its set, so no measurement is lost. No writer is left. */
+static void fold_late(otel_instrument *inst, otel__series *s) {
+    const otel_meter_provider *mp = inst->meter->provider;
+    int r0 = mp->readers[0]->index; /* every reader had reported the same */
+    const otel__series_prev *p = &s->prev[r0];
+    otel__series *live = NULL;
+    if (s->exph || s->buckets) {
+        uint64_t count = s->exph ? exph_total(s->exph) : 0;
+        for (size_t b = 0; s->buckets && b <= inst->n_bounds; b++) count += atomic_load(&s->buckets[b]);
+        if (count == p->count || !(live = series_locked(inst, s->attrs, s->n_attrs))) return;
+        if (s->exph) {
+            otel__exph late = *s->exph;
+            otel__exph_subtract(&late, p->exph);
+            while (atomic_flag_test_and_set_explicit(&live->exph_lock, memory_order_acquire)) {
+            }
+            otel__exph_merge(live->exph, &late, inst->exph_max);
+            atomic_flag_clear_explicit(&live->exph_lock, memory_order_release);
+        } else {
+            for (size_t b = 0; b <= inst->n_bounds; b++)
+                atomic_fetch_add(&live->buckets[b], atomic_load(&s->buckets[b]) - p->buckets[b]);
+        }
+        atomic_add_double(&live->sum, bitsd(atomic_load(&s->sum)) - p->sum);
+        /* the period bounds started over at the last collection: they are
+         * the late measurements' own */
+        double mn = bitsd(atomic_load(&s->period_min[r0])), mx = bitsd(atomic_load(&s->period_max[r0]));
+        atomic_min_double(&live->min, mn);
+        atomic_max_double(&live->max, mx);
+        for (size_t r = 0; r < mp->n_readers; r++) {
+            atomic_min_double(&live->period_min[mp->readers[r]->index], mn);
+            atomic_max_double(&live->period_max[mp->readers[r]->index], mx);
+        }
+        return;
+    }
+    int64_t di = atomic_load(&s->i) - p->i;
+    double dd = bitsd(atomic_load(&s->d)) - p->d;
+    if ((di || dd != 0) && (live = series_locked(inst, s->attrs, s->n_attrs))) {
+        atomic_fetch_add(&live->i, di);
+        if (dd != 0) atomic_add_double(&live->d, dd);
+    }
+}
+
+/* Takes retired series through their two waits (under the instrument's
+ * lock; `oldest` from otel__reclaim_oldest). Returns 1 when one waits for
+ * an epoch not advanced yet. */
+static int progress_limbo(otel_instrument *inst, uint64_t oldest) {
+    int pending = 0;
+    for (otel__series **pp = &inst->limbo, *s; (s = *pp);) {
+        if (s->retire_epoch && s->retire_epoch <= oldest) {
+            if (s->phase == 1) {
+                /* no thread that found it before the unlink is left */
+                fold_late(inst, s);
+                s->phase = 2;
+                s->retire_epoch = 0;
+            } else {
+                /* nor any that read it from a hint cleared since */
+                *pp = s->limbo_next;
+                series_destroy(s);
+                continue;
+            }
+        }
+        pending |= !s->retire_epoch;
+        pp = &s->limbo_next;
+    }
+    /* hints must not lead to a series about to be freed: threads only hint
+     * series they see live, so clearing after each phase starts is enough */
+    if (inst->limbo)
+        for (int k = 0; k < OTEL__STATS_SHARDS; k++)
+            for (int j = 0; j < OTEL__SERIES_HINTS; j++) {
+                _Atomic(otel__series *) *slot = &inst->hints[k].s[j];
+                otel__series *h = atomic_load_explicit(slot, memory_order_acquire);
+                if (h && atomic_load_explicit(&h->retired, memory_order_relaxed))
+                    atomic_compare_exchange_strong(slot, &h, NULL);
+            }
+    return pending;
+}
+
+/* After a collection: retire idle delta series, advance retired ones, and
+ * publish the new unlinks with one barrier (the caller holds the
+ * provider's collection lock, so this is the provider's only reclaimer). */
+static void reclaim(otel_meter_provider *mp) {
+    uint64_t oldest = otel__reclaim_oldest();
+    int pending = 0;
+    pthread_mutex_lock(&mp->lock);
+    for (int pass = 0; pass < 2; pass++) {
+        uint64_t e = 0;
+        if (pass == 1) {
+            if (!pending) break;
+            /* the barrier makes a syscall: not under the meters' locks */
+            pthread_mutex_unlock(&mp->lock);
+            e = otel__reclaim_advance();
+            pthread_mutex_lock(&mp->lock);
+        }
+        for (otel_meter *m = mp->meters; m; m = m->next) {
+            pthread_mutex_lock(&m->lock);
+            for (otel_instrument *inst = m->instruments; inst; inst = inst->next) {
+                int can = reclaimable(inst);
+                if (!can && !inst->limbo) continue;
+                pthread_mutex_lock(&inst->lock);
+                if (pass == 0) {
+                    pending |= progress_limbo(inst, oldest);
+                    if (can) retire_idle(inst);
+                    pending |= inst->limbo != NULL && !inst->limbo->retire_epoch;
+                } else {
+                    for (otel__series *s = inst->limbo; s; s = s->limbo_next)
+                        if (!s->retire_epoch) s->retire_epoch = e;
+                }
+                pthread_mutex_unlock(&inst->lock);
+            }
+            pthread_mutex_unlock(&m->lock);
+        }
+    }
+    pthread_mutex_unlock(&mp->lock);
+}
+
 static int data_kind_of(int agg) {
     switch (agg) {
     case OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM: return OTEL_METRIC_HISTOGRAM;
@@ -1798,17 +2023,22 @@ static otel_status collect_locked(otel_metric_reader *r, otel_metrics_data **out
             met->points = otel__arena_alloc(&d->arena, n * sizeof *met->points);
             met->n_points = 0;
             if (!met->points) continue;
-            for (otel__series *s = head; s; s = s->all_next)
-                if (make_point(inst, s, r->index, met->temporality, now, epoch,
-                               &met->points[met->n_points], &d->arena)) {
+            for (otel__series *s = head; s; s = s->all_next) {
+                int made = make_point(inst, s, r->index, met->temporality, now, epoch,
+                                      &met->points[met->n_points], &d->arena);
+                if (made) {
                     take_exemplars(inst, s, &met->points[met->n_points], &d->arena);
                     met->n_points++;
                 }
+                /* a whole interval without measurements for this reader */
+                s->quiet = made ? s->quiet & ~(1u << r->index) : s->quiet | 1u << r->index;
+            }
             if (met->n_points) d->n_metrics++;
         }
         pthread_mutex_unlock(&m->lock);
     }
     pthread_mutex_unlock(&mp->lock);
+    reclaim(mp);
     *out = d;
     return OTEL_OK;
 }
