@@ -60,6 +60,20 @@ OTEL_API otel_status otel_options_set_n(otel_options *opts, const char *name, si
                                         const char *value, size_t value_len);
 
 /**
+ * Strict options: a value set on this handle (not one from the
+ * environment) that does not parse, or names an unknown sampler,
+ * propagator, exporter and the like, makes the constructors that read it
+ * (otel_tracer_provider_new, otel_meter_provider_new,
+ * otel_processor_batch_new, otel_exporter_otlp_new, otel_propagator_from_env)
+ * fail with OTEL_ERR_INVALID_ARGUMENT and a message naming the option,
+ * instead of warning and using the default. Values from the environment
+ * keep the specification's rule (warn, default) either way. What bindings
+ * use so that a bad keyword argument is an error. Off by default.
+ * @return OTEL_OK, or OTEL_ERR_INVALID_ARGUMENT for a NULL handle. @since 1.0
+ */
+OTEL_API otel_status otel_options_set_strict(otel_options *opts, int strict);
+
+/**
  * The effective value of `name`: the one set in code, else the environment
  * variable's (empty counts as unset).
  * @return borrowed (valid until the option changes or the handle is freed)

@@ -1,6 +1,9 @@
 /* The options handle and the specification's environment parsing rules. */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +31,9 @@ struct otel_options {
     otel_id_generator_fn id_fn;
     void *id_data;
     int id_random;
+    int strict;
+    _Atomic int failed; /* strict: a value set in code was rejected */
+    char bad[256];
 };
 
 static const char *const known_names[] = {
@@ -76,6 +82,7 @@ OTEL_API otel_status otel_options_set_n(otel_options *o, const char *name, size_
         return otel__fail(OTEL_ERR_NOT_FOUND, "otel_options_set: unknown option '%.*s'",
                           (int)(name_len > 80 ? 80 : name_len), name);
     option_kv *kv = find_kv(o, name, name_len);
+    atomic_store(&o->failed, 0); /* a new value gets a new verdict */
     if (!value) {
         if (kv) {
             free(kv->name);
@@ -116,6 +123,27 @@ OTEL_API otel_status otel_options_set(otel_options *o, const char *name, const c
     return otel_options_set_n(o, name, name ? strlen(name) : 0, value, value ? strlen(value) : 0);
 }
 
+OTEL_API otel_status otel_options_set_strict(otel_options *o, int strict) {
+    if (!o) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_options_set_strict: NULL options");
+    o->strict = strict != 0;
+    return OTEL_OK;
+}
+
+void otel__options_reject(const otel_options *co, const char *name, const char *fmt, ...) {
+    otel_options *o = (otel_options *)co; /* the verdict is the handle's only mutable state */
+    if (!o || !o->strict || !name || !find_kv(o, name, strlen(name))) return;
+    if (atomic_exchange(&o->failed, 1)) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(o->bad, sizeof o->bad, fmt, ap);
+    va_end(ap);
+}
+
+otel_status otel__options_verdict(const otel_options *o, const char *what) {
+    if (!o || !atomic_load(&o->failed)) return OTEL_OK;
+    return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "%s: %s", what, o->bad);
+}
+
 const char *otel__opt_str(const otel_options *o, const char *name) {
     if (!name) return NULL;
     if (o) {
@@ -137,9 +165,12 @@ int otel__opt_bool(const otel_options *o, const char *name, int def) {
     const char *t = v;
     otel__trim(&t, &len);
     if (otel__ascii_ieq(t, len, "true", 4)) return 1;
-    if (!otel__ascii_ieq(t, len, "false", 5))
+    if (!otel__ascii_ieq(t, len, "false", 5)) {
         OTEL_LOG_W("%s: '%.*s' is not a boolean; treating it as false", name,
                    (int)(len > 40 ? 40 : len), t);
+        otel__options_reject(o, name, "%s: '%.*s' is not a boolean (true or false)", name,
+                             (int)(len > 40 ? 40 : len), t);
+    }
     return 0;
 }
 
@@ -154,6 +185,8 @@ int64_t otel__opt_int(const otel_options *o, const char *name, int64_t def, int6
     if (errno || end == v || *end || x < min || x > max) {
         OTEL_LOG_W("%s: '%.40s' is not an integer in [%lld, %lld]; using %lld", name, v,
                    (long long)min, (long long)max, (long long)def);
+        otel__options_reject(o, name, "%s: '%.40s' is not an integer in [%lld, %lld]", name, v,
+                             (long long)min, (long long)max);
         return def;
     }
     return x;
@@ -169,6 +202,7 @@ double otel__opt_double(const otel_options *o, const char *name, double def, dou
     while (*end == ' ' || *end == '\t') end++;
     if (errno || end == v || *end || isnan(x) || x < min || x > max) {
         OTEL_LOG_W("%s: '%.40s' is not a number in [%g, %g]; using %g", name, v, min, max, def);
+        otel__options_reject(o, name, "%s: '%.40s' is not a number in [%g, %g]", name, v, min, max);
         return def;
     }
     return x;
@@ -183,6 +217,12 @@ int otel__opt_enum(const otel_options *o, const char *name, const char *const *c
     for (int i = 0; choices[i]; i++)
         if (otel__ascii_ieq(t, len, choices[i], strlen(choices[i]))) return i;
     OTEL_LOG_W("%s: unknown value '%.40s'; ignored", name, v);
+    char list[160] = "";
+    for (int i = 0; choices[i] && strlen(list) + strlen(choices[i]) + 3 < sizeof list; i++) {
+        if (i) strcat(list, ", ");
+        strcat(list, choices[i]);
+    }
+    otel__options_reject(o, name, "%s: unknown value '%.40s' (one of: %s)", name, v, list);
     return def;
 }
 

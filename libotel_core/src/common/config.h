@@ -94,6 +94,19 @@ double otel__opt_double(const otel_options *opts, const char *name, double def, 
 int otel__opt_enum(const otel_options *opts, const char *name, const char *const *choices,
                    int def);
 
+/* For strict options (otel_options_set_strict): records that the value of
+ * `name` set in code is invalid (the first message is kept; a value from
+ * the environment records nothing). Parsers call it beside their warning. */
+void otel__options_reject(const otel_options *opts, const char *name, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* OTEL_OK, or OTEL_ERR_INVALID_ARGUMENT with the recorded message as the
+ * last error ("what: message"): constructors call it once they have read
+ * their options. */
+otel_status otel__options_verdict(const otel_options *opts, const char *what);
+
 /* Items the options carry beyond strings (read by the provider). */
 otel_resource *otel__options_resource(const otel_options *opts);
 otel_sampler *otel__options_sampler(const otel_options *opts);

@@ -113,8 +113,12 @@ otel_status otel__resource_default_opts(otel_resource **out, const otel_options 
         otel_status st = otel__resource_parse_env(env, strlen(env), &items, &n, &tmp);
         if (st == OTEL_OK)
             otel__attrs_set_many(&r->attrs, &r->arena, items, n, NULL, NULL);
-        else
+        else {
             OTEL_LOG_W("OTEL_RESOURCE_ATTRIBUTES is malformed; the whole variable is ignored");
+            otel__options_reject(opts, "OTEL_RESOURCE_ATTRIBUTES",
+                                 "OTEL_RESOURCE_ATTRIBUTES: malformed (key=value,key=value, "
+                                 "values percent-encoded)");
+        }
         otel__arena_free(&tmp);
     }
     const char *svc = otel__opt_str(opts, "OTEL_SERVICE_NAME");

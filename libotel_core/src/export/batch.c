@@ -430,6 +430,12 @@ OTEL_API otel_status otel_processor_batch_new(otel_processor **out, otel_exporte
     b->self = *out;
     otel__fork_register();
     all_add(b);
+    st = otel__options_verdict(opts, "otel_processor_batch_new");
+    if (st != OTEL_OK) {
+        otel_processor_release(*out);
+        *out = NULL;
+        return otel__options_verdict(opts, "otel_processor_batch_new"); /* its message, after the cleanup */
+    }
     return OTEL_OK;
 }
 

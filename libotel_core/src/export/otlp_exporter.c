@@ -254,6 +254,11 @@ OTEL_API otel_status otel_exporter_otlp_new(otel_exporter **out, const otel_opti
         otlp_destroy(&tmp);
         return s;
     }
+    s = otel__options_verdict(opts, "otel_exporter_otlp_new");
+    if (s != OTEL_OK) {
+        otel_exporter_release(e);
+        return otel__options_verdict(opts, "otel_exporter_otlp_new"); /* its message, after the cleanup */
+    }
     OTEL_LOG_D("otlp: exporting traces to %s over %s%s", x->cfg.display_url,
                protocol_name(x->cfg.protocol), x->cfg.gzip ? " with gzip" : "");
     *out = e;

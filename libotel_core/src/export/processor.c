@@ -242,6 +242,8 @@ otel_status otel__default_processor(otel_processor **out, const otel_options *op
         if (st == OTEL_OK) st = otel_processor_batch_new(out, e, opts);
     }
     otel_exporter_release(e);
-    if (st != OTEL_OK) OTEL_LOG_W("no span exporter: %s", otel_last_error());
+    /* strict options that failed: the provider reports it, no warning */
+    if (st != OTEL_OK && otel__options_verdict(opts, "") == OTEL_OK)
+        OTEL_LOG_W("no span exporter: %s", otel_last_error());
     return st;
 }

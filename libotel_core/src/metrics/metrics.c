@@ -1410,6 +1410,12 @@ OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const ot
         otel_metric_reader_release(r);
         mp->readers_from_env = 1;
     }
+    st = otel__options_verdict(opts, "otel_meter_provider_new");
+    if (st != OTEL_OK) {
+        otel_meter_provider_shutdown(mp, 0);
+        otel_meter_provider_release(mp);
+        return otel__options_verdict(opts, "otel_meter_provider_new"); /* its message, after the cleanup */
+    }
     *out = mp;
     return OTEL_OK;
 }

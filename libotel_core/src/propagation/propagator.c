@@ -129,6 +129,9 @@ OTEL_API otel_status otel_propagator_from_env(otel_propagator **out, const otel_
             if (otel__ascii_ieq(name, len, known[i].name, strlen(known[i].name))) p = known[i].make();
         if (!p) {
             OTEL_LOG_W("OTEL_PROPAGATORS: unknown propagator '%.*s' skipped", (int)(len > 64 ? 64 : len), name);
+            otel__options_reject(opts, "OTEL_PROPAGATORS",
+                                 "OTEL_PROPAGATORS: unknown propagator '%.*s' (tracecontext, baggage, "
+                                 "b3, b3multi, none)", (int)(len > 64 ? 64 : len), name);
             continue;
         }
         int dup = 0;
@@ -136,6 +139,8 @@ OTEL_API otel_status otel_propagator_from_env(otel_propagator **out, const otel_
         if (!dup && n < MAX_CHILDREN) list[n++] = p;
     }
     if (none) n = 0; /* `none` wins over anything listed with it */
+    otel_status st = otel__options_verdict(opts, "otel_propagator_from_env");
+    if (st != OTEL_OK) return st;
     return otel_propagator_composite_new(out, list, n);
 }
 

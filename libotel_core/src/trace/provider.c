@@ -165,6 +165,12 @@ OTEL_API otel_status otel_tracer_provider_new(otel_tracer_provider **out,
             otel_processor_release(p);
         }
     }
+    st = otel__options_verdict(opts, "otel_tracer_provider_new");
+    if (st != OTEL_OK) {
+        otel_tracer_provider_shutdown(tp, 0);
+        otel_tracer_provider_release(tp);
+        return otel__options_verdict(opts, "otel_tracer_provider_new"); /* its message, after the cleanup */
+    }
     *out = tp;
     return OTEL_OK;
 }
