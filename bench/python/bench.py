@@ -1,14 +1,17 @@
 """Python span benchmarks, side by side in one process (JSON lines, ns/op).
 
-  python.span.otel_core.attrs{0,3}        otel_core's own API (start_span().end())
-  python.span.api_dropin.attrs{0,3}        opentelemetry-api on otel_core's provider
-                                           (with start_as_current_span)
+  python.span.otel_core.attrs{0,3}        otel_core's own API
+  python.span.api_dropin.attrs{0,3}        opentelemetry-api's tracer on otel_core's provider
   python.span.opentelemetry_sdk.attrs{0,3} opentelemetry-sdk, BatchSpanProcessor +
-                                           OTLP/HTTP exporter (same call as api_dropin)
+                                           OTLP/HTTP exporter
+      each: span start + end, tracer.start_span(name, attributes=...).end()
+  python.span_current.{otel_core,api_dropin,opentelemetry_sdk}.attrs{0,3}
+      the same three with `with tracer.start_as_current_span(...)`: start,
+      made current (and current in C), end: what instrumentation does
   python.counter.{otel_core,api_dropin,opentelemetry_sdk}.attrs3
                                          counter add with 3 attributes
-Each line has `ratio`: opentelemetry-sdk's time (same attribute count)
-divided by this one's.
+Each line has `ratio`: opentelemetry-sdk's time for the same workload and
+attribute count divided by this one's.
 Spans are sampled and exported for real by both SDKs (batch processors,
 OTLP/HTTP protobuf) to a local sink in a child process that answers 200,
 so neither side's exporter is stuck in retries; best of 5 rounds."""
@@ -68,14 +71,14 @@ def best(fn, n=N, rounds=5):
     return out
 
 
-def own(tracer, attrs):
+def start_end(tracer, attrs):
     def run(n):
         for _ in range(n):
             tracer.start_span("op", attributes=attrs).end()
     return run
 
 
-def api(tracer, attrs):
+def as_current(tracer, attrs):
     def run(n):
         for _ in range(n):
             with tracer.start_as_current_span("op", attributes=attrs):
@@ -97,14 +100,16 @@ def main():
         core.force_flush(30000)
         return ns
 
-    for n_attrs, attrs in (("attrs0", None), ("attrs3", ATTRS)):
-        results["python.span.otel_core." + n_attrs] = measure(own(core.get_tracer("bench"), attrs))
-        results["python.span.api_dropin." + n_attrs] = measure(
-            api(trace.get_tracer("bench", tracer_provider=core), attrs))
-        results["python.span.opentelemetry_sdk." + n_attrs] = measure(
-            api(sdk.get_tracer("bench"), attrs))
+    for workload, make in (("python.span.", start_end), ("python.span_current.", as_current)):
+        for n_attrs, attrs in (("attrs0", None), ("attrs3", ATTRS)):
+            results[workload + "otel_core." + n_attrs] = measure(make(core.get_tracer("bench"), attrs))
+            results[workload + "api_dropin." + n_attrs] = measure(
+                make(trace.get_tracer("bench.api", tracer_provider=core), attrs))
+            results[workload + "opentelemetry_sdk." + n_attrs] = measure(
+                make(sdk.get_tracer("bench"), attrs))
     for name, ns in results.items():
-        sdk_ns = results["python.span.opentelemetry_sdk." + name.rsplit(".", 1)[1]]
+        _, workload, _, n_attrs = name.split(".")
+        sdk_ns = results["python.%s.opentelemetry_sdk.%s" % (workload, n_attrs)]
         print(json.dumps({"name": name, "value": round(ns, 1), "unit": "ns/op", "threads": 1,
                           "ratio": round(sdk_ns / ns, 2)}))
     cmp = otel_core.MeterProvider(exporter="memory")

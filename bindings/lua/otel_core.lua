@@ -27,6 +27,12 @@ local function check_string(v, what, level)
   end
 end
 
+-- an error's text, whatever its __tostring does
+local function describe(err)
+  local ok, text = pcall(tostring, err)
+  return ok and type(text) == "string" and text or ("(" .. type(err) .. " error)")
+end
+
 -- methods for the handles of type `name`; `extra` fields go on the metatable
 local function methods(name, extra)
   local mt = c.metatable(name)
@@ -76,7 +82,7 @@ end
 
 --- span:record_error(err, [traceback]): an "exception" event
 function Span:record_error(err, traceback)
-  c.record_exception(self, "lua.error", tostring(err), traceback)
+  c.record_exception(self, "lua.error", describe(err), traceback)
   return self
 end
 
@@ -103,43 +109,82 @@ local function kind_of(k)
   return n
 end
 
---- tracer:start_span(name, { kind=, attributes=, parent= }) -> span
--- parent: a span, a context from otel.extract, or nil for the current one.
-function Tracer:start_span(name, opts)
-  check_string(name, "span name")
-  if opts == nil then return c.start_span(self, name, INTERNAL, nil, nil) end
-  if type(opts) ~= "table" then error("options must be a table, got " .. type(opts), 2) end
-  return c.start_span(self, name, kind_of(opts.kind), opts.attributes, opts.parent)
+-- The spans with_span made current, per coroutine (weak: an abandoned
+-- coroutine takes its stack with it). Coroutines interleave on one thread
+-- (OpenResty runs each request in one and yields on I/O), so the current
+-- span lives here; C's thread-local current is set only on the main
+-- coroutine, which cannot yield (see with_span).
+local current = setmetatable({}, { __mode = "k" })
+
+local function current_span()
+  local st = current[coroutine.running()]
+  return st and st[#st]
 end
 
-local function finish_with(span, token, ok, ...)
+--- tracer:start_span(name, { kind=, attributes=, parent= }) -> span
+-- parent: a span, a context from otel.extract, or nil for the current one
+-- (this coroutine's, else the one current in C: the host program's).
+function Tracer:start_span(name, opts)
+  check_string(name, "span name")
+  if opts == nil then return c.start_span(self, name, INTERNAL, nil, current_span()) end
+  if type(opts) ~= "table" then error("options must be a table, got " .. type(opts), 2) end
+  local parent = opts.parent
+  if parent == nil then parent = current_span() end
+  return c.start_span(self, name, kind_of(opts.kind), opts.attributes, parent)
+end
+
+-- what xpcall keeps of an error: the error itself (raised again as it
+-- was) and where it came from
+local Raised = {}
+local function capture(err) return setmetatable({ err = err, where = debug.traceback("", 2) }, Raised) end
+
+local function finish_with(span, token, stack, ok, ...)
   c.detach(token)
+  stack[#stack] = nil
   if not ok then
-    local err = ...
-    span:record_error(err, type(err) == "string" and err or nil)
-    span:set_status("error", tostring(err):match("^[^\n]*"))
+    local r = ...
+    local text = describe(r.err)
+    pcall(function()
+      c.record_exception(span, "lua.error", text, r.where)
+      span:set_status("error", text:match("^[^\n]*"))
+    end)
     c.end_span(span)
-    error(err, 0)
+    error(r.err, 0) -- the very value fn raised, no position added
   end
   c.end_span(span)
   return ...
 end
 
---- tracer:with_span(name, [opts], fn): runs fn(span) with the span current
--- (also for C code it calls), ends it, and records an error fn raises
--- (then raises it again). Returns what fn returns.
+--- tracer:with_span(name, [opts], fn): runs fn(span) with the span current,
+-- ends it, and records an error fn raises (then raises it again,
+-- unchanged). Returns what fn returns. On the main coroutine the span is
+-- also current in C for C code fn calls; inside another coroutine (which
+-- may yield) it is not: give C code the span explicitly, or call it inside
+-- otel.c_attached(span, function() ... end).
 function Tracer:with_span(name, opts, fn)
   if fn == nil then fn, opts = opts, nil end
   if type(fn) ~= "function" then error("with_span needs a function, got " .. type(fn), 2) end
   local span = self:start_span(name, opts)
-  return finish_with(span, c.attach(span), xpcall(fn, debug.traceback, span))
+  local co, main = coroutine.running()
+  local stack = current[co]
+  if not stack then
+    stack = {}
+    current[co] = stack
+  end
+  stack[#stack + 1] = span
+  return finish_with(span, main and c.attach(span) or 0, stack, xpcall(fn, capture, span))
 end
 
 -------------------------------------------------------------------- metrics
 local Instrument = methods("instrument")
 
 --- counter:add(n, attributes), up_down_counter:add, histogram:record, gauge:set
-function Instrument:add(value, attributes) c.record(self, value, attributes) end
+function Instrument:add(value, attributes)
+  if c.record(self, value, attributes) ~= 0 then
+    error(("%s is not a whole number; this instrument records integers (counter_f64 takes floats)")
+      :format(tostring(value)), 2)
+  end
+end
 Instrument.record = Instrument.add
 Instrument.set = Instrument.add
 
@@ -178,6 +223,11 @@ local function options(settings, skip)
   for k, v in pairs(settings) do
     check_string(k, "setting name", 3)
     if k ~= skip then
+      local t = type(v)
+      if t ~= "string" and t ~= "number" and t ~= "boolean" then
+        error(("setting %s must be a string, number or boolean, got %s"):format(k, t), 3)
+      end
+      if t == "string" and v:find("\0", 1, true) then error(("setting %s contains a NUL byte"):format(k), 3) end
       local name = k:upper()
       if name:sub(1, 5) ~= "OTEL_" then name = "OTEL_" .. name end
       if c.options_set(o, name, tostring(v)) ~= 0 then error(c.last_error(), 3) end
@@ -214,9 +264,21 @@ end
 
 function M.metric_value(name) return c.metric_value(name) end
 
---- otel.current_span(): the span current on this thread (e.g. the host
--- program's); none: a no-op span with all-zero ids
-M.current_span = c.current_span
+--- otel.current_span(): the span current in this coroutine (with_span's),
+-- else in C on this thread (e.g. the host program's); none: a no-op span
+-- with all-zero ids
+function M.current_span() return current_span() or c.current_span() end
+
+--- otel.c_attached(span, fn): runs fn() with span current in C on this
+-- thread, for C code called from a coroutine; fn must not yield.
+function M.c_attached(span, fn)
+  if type(fn) ~= "function" then error("c_attached needs a function, got " .. type(fn), 2) end
+  local token = c.attach(span)
+  local r = table.pack(pcall(fn))
+  c.detach(token)
+  if not r[1] then error(r[2], 0) end
+  return table.unpack(r, 2, r.n)
+end
 
 --- otel.inject([headers], [span]) -> headers table with traceparent, ...
 -- (span nil: the current one)
@@ -224,7 +286,7 @@ function M.inject(headers, span)
   headers = headers or {}
   if type(headers) ~= "table" then error("headers must be a table, got " .. type(headers), 2) end
   local h = c.headers_new()
-  c.inject(h, span)
+  c.inject(h, span or current_span())
   for i = 0, c.headers_count(h) - 1 do headers[c.headers_name(h, i)] = c.headers_value(h, i) end
   return headers
 end

@@ -62,22 +62,24 @@ static void otel_lua_push_handle(lua_State *L, void *h, const char *tname) {
     luaL_setmetatable(L, tname);
 }
 
-/* __gc and type name of each handle type */
-#define OTEL_LUA_HANDLE(NAME, CTYPE, FREE)                  \
-    static int otel_lua_gc_##NAME(lua_State *L) {           \
-        CTYPE **p = (CTYPE **)lua_touserdata(L, 1);         \
-        if (p && *p) {                                      \
-            FREE(*p);                                       \
-            *p = NULL;                                      \
-        }                                                   \
-        return 0;                                           \
-    }                                                       \
-    static const char otel_lua_tname_##NAME[] = "otel_core." #NAME;
+/* __gc and type name of each handle type. A __gc is reachable from Lua
+ * (getmetatable(x).__gc(y)): it checks that its argument is its own type
+ * and does nothing otherwise. */
+#define OTEL_LUA_HANDLE(NAME, CTYPE, FREE)                                     \
+    static const char otel_lua_tname_##NAME[] = "otel_core." #NAME;            \
+    static int otel_lua_gc_##NAME(lua_State *L) {                              \
+        CTYPE **p = (CTYPE **)luaL_testudata(L, 1, otel_lua_tname_##NAME);     \
+        if (p && *p) {                                                         \
+            FREE(*p);                                                          \
+            *p = NULL;                                                         \
+        }                                                                      \
+        return 0;                                                              \
+    }
 #define OTEL_LUA_TNAME(NAME) otel_lua_tname_##NAME
 #define OTEL_LUA_GC(NAME) otel_lua_gc_##NAME
 
 static int otel_lua_gc_span(lua_State *L) {
-    otel_swig_span *b = (otel_swig_span *)lua_touserdata(L, 1);
+    otel_swig_span *b = (otel_swig_span *)luaL_testudata(L, 1, "otel_core.span");
     if (b && b->s) { /* collected without finish: released, never ended */
         otel_span_release(b->s);
         b->s = NULL;

@@ -62,9 +62,13 @@ const char *otel_swig_last_error(void) { return otel_last_error(); }
 
 /* ---- configuration ---- */
 
+/* Strict: a bad value set from Lua or Ruby makes configure fail with a
+ * message naming the option (the environment's stay warnings). */
 otel_options *otel_swig_options_new(void) {
     otel_options *o = NULL;
-    return otel_options_new(&o) == OTEL_OK ? o : NULL;
+    if (otel_options_new(&o) != OTEL_OK) return NULL;
+    otel_options_set_strict(o, 1);
+    return o;
 }
 /* 0 on success, else an otel_status (the message is last_error()) */
 int otel_swig_options_set(otel_options *o, const char *name, const char *value) {
@@ -188,7 +192,12 @@ otel_context *otel_swig_context_with_span(otel_swig_span *b) { return otel_swig_
 /* Makes a context (or a span's) current on this thread; the token for
  * detach. A double: exact up to 2^53 attaches per thread. */
 double otel_swig_attach(otel_context *PARENT) { return (double)otel_context_attach(PARENT); }
-int otel_swig_detach(double token) { return (int)otel_context_detach((uint64_t)token); }
+int otel_swig_detach(double token) {
+    /* a token is a whole number >= 1; anything else (NaN, negative, huge)
+     * is not one of ours, and converting it would be undefined */
+    if (!(token >= 1 && token <= 9007199254740992.0) || token != (double)(uint64_t)token) return 0;
+    return (int)otel_context_detach((uint64_t)token);
+}
 
 /* ---- propagation (the global propagator, OTEL_PROPAGATORS) ---- */
 
@@ -272,11 +281,23 @@ otel_swig_instrument *otel_swig_create_instrument(otel_swig_meter *m, int kind, 
     return i;
 }
 /* An integer into an integer instrument as is; anything else as a double. */
-void otel_swig_record(otel_swig_instrument *i, otel_swig_number v, const otel_attr *attrs,
-                      size_t n_attrs) {
-    if (!i) return;
-    if (v.is_int && i->is_int) otel_instrument_record_i64(i->i, v.i, attrs, n_attrs);
-    else otel_instrument_record_f64(i->i, v.is_int ? (double)v.i : v.d, attrs, n_attrs);
+/* 0, or 1 when a float that is not a whole number meets an integer
+ * instrument (the layers raise: it is never truncated in silence). NaN and
+ * infinities go to the core, which drops and counts them. */
+int otel_swig_record(otel_swig_instrument *i, otel_swig_number v, const otel_attr *attrs,
+                     size_t n_attrs) {
+    if (!i) return 0;
+    if (v.is_int && i->is_int) {
+        otel_instrument_record_i64(i->i, v.i, attrs, n_attrs);
+    } else if (i->is_int && v.d == v.d && v.d > -1e300 && v.d < 1e300) {
+        if (!(v.d >= -9223372036854775808.0 && v.d < 9223372036854775808.0) ||
+            v.d != (double)(int64_t)v.d)
+            return 1;
+        otel_instrument_record_i64(i->i, (int64_t)v.d, attrs, n_attrs);
+    } else {
+        otel_instrument_record_f64(i->i, v.is_int ? (double)v.i : v.d, attrs, n_attrs);
+    }
+    return 0;
 }
 /* For tests: the sum over points of metric `name` in the memory reader
  * (histograms: the count); NaN when absent. */

@@ -152,6 +152,109 @@ describe("otel_core for Lua", function()
     s:set_attribute("after", 1) -- ignored
   end)
 
+  it("raises the very error fn raised, whatever it is, and always ends the span", function()
+    local t = otel.tracer("lua.test")
+    local ended = otel.stat("spans_ended")
+    local ok, err = pcall(t.with_span, t, "plain", function() error("boom", 0) end)
+    assert.is_false(ok)
+    assert.are.equal("boom", err) -- no traceback or position added
+    local obj = { code = 7 }
+    ok, err = pcall(t.with_span, t, "table", function() error(obj) end)
+    assert.are.equal(obj, err)
+    ok, err = pcall(t.with_span, t, "nil", function() error(nil) end)
+    assert.is_false(ok)
+    assert.is_nil(err)
+    local odd = setmetatable({}, { __tostring = function() error("no tostring") end })
+    ok, err = pcall(t.with_span, t, "odd", function() error(odd) end)
+    assert.are.equal(odd, err)
+    assert.are.equal(ended + 4, otel.stat("spans_ended"))
+    local got = spans()
+    assert.are.equal(2, got.plain.status.code)
+    local ev = got.plain.events[1]
+    local message, trace
+    for _, a in ipairs(ev.attributes) do
+      if a.key == "exception.message" then message = a.value.stringValue end
+      if a.key == "exception.stacktrace" then trace = a.value.stringValue end
+    end
+    assert.are.equal("boom", message)
+    assert.truthy(trace:find("traceback", 1, true))
+    assert.are.equal(2, got.odd.status.code)
+  end)
+
+  it("keeps the current span per coroutine, never leaking one across a yield", function()
+    local t = otel.tracer("lua.test")
+    local c = require("otel_core_c")
+    -- a coroutine suspended inside with_span (a request waiting on I/O)
+    local a = coroutine.create(function()
+      t:with_span("a.outer", function()
+        coroutine.yield()
+        t:start_span("a.inner"):finish() -- still a.outer's child after the yield
+      end)
+    end)
+    assert(coroutine.resume(a))
+    -- meanwhile, elsewhere: nothing of a's is current
+    assert.are.equal(("0"):rep(32), c.trace_id(c.current_span()))
+    t:start_span("main.alone"):finish()
+    local b = coroutine.create(function()
+      t:with_span("b.outer", function() t:start_span("b.inner"):finish() end)
+    end)
+    assert(coroutine.resume(b))
+    assert(coroutine.resume(a))
+    -- abandoned in the middle: collected with its stack, nothing stays current
+    local d = coroutine.create(function() t:with_span("d", function() coroutine.yield() end) end)
+    assert(coroutine.resume(d))
+    d = nil
+    collectgarbage("collect")
+    local got = spans()
+    assert.are.equal(got["a.outer"].spanId, got["a.inner"].parentSpanId)
+    assert.are.equal(got["b.outer"].spanId, got["b.inner"].parentSpanId)
+    assert.is_nil(got["main.alone"].parentSpanId)
+    assert.are_not.equal(got["a.outer"].traceId, got["b.outer"].traceId)
+    -- the main coroutine's with_span is current in C too; c_attached does it by hand
+    t:with_span("main.outer", function(s)
+      assert.are.equal(s:span_id(), c.span_id(c.current_span()))
+    end)
+    local e = coroutine.wrap(function()
+      t:with_span("e", function(s)
+        assert.are.equal(("0"):rep(16), c.span_id(c.current_span()))
+        otel.c_attached(s, function() assert.are.equal(s:span_id(), c.span_id(c.current_span())) end)
+        assert.are.equal(s:span_id(), otel.current_span():span_id())
+      end)
+    end)
+    e()
+  end)
+
+  it("survives handle finalizers called by hand on the wrong objects", function()
+    local t = otel.tracer("lua.test")
+    local s = t:start_span("victim")
+    getmetatable(t).__gc(s)         -- a tracer's finalizer on a span: nothing
+    getmetatable(s).__gc(t)         -- a span's finalizer on a tracer: nothing
+    getmetatable(t).__gc(io.stdout) -- on a file: nothing
+    getmetatable(s).__gc({})
+    s:set_attribute("still", "alive")
+    s:finish()
+    assert.is_not_nil(t:start_span("tracer still works"))
+    assert.are.equal(0, require("otel_core_c").detach(0 / 0)) -- not a token: ignored
+    assert.are.equal(0, require("otel_core_c").detach(-1))
+    local got = spans()
+    assert.are.equal("alive", attr(got.victim, "still").stringValue)
+  end)
+
+  it("rejects settings the core cannot use, naming them", function()
+    local function fails(settings, pattern)
+      local ok, err = pcall(otel.configure, settings)
+      assert.is_false(ok)
+      assert.truthy(tostring(err):find(pattern, 1, true), tostring(err))
+    end
+    fails({ service_name = {} }, "service_name must be a string, number or boolean, got table")
+    fails({ service_name = print }, "got function")
+    fails({ traces_sampler = "bogus" }, "OTEL_TRACES_SAMPLER")
+    fails({ bsp_max_queue_size = -5 }, "OTEL_BSP_MAX_QUEUE_SIZE")
+    fails({ service_name = "a\0b" }, "NUL")
+    fails({ no_such_setting = 1 }, "unknown option")
+    otel.configure({ core_exporter_file_path = path, traces_sampler = "always_on" })
+  end)
+
   it("lets the GC collect spans never ended: not exported, not ended", function()
     local t = otel.tracer("lua.test")
     local started, ended = otel.stat("spans_started"), otel.stat("spans_ended")
@@ -189,5 +292,14 @@ describe("otel_core metrics for Lua", function()
     assert.has_error(function() m:counter("9bad") end)
     c:add(-1) -- dropped, not raised
     assert.are.equal(6, otel.metric_value("lua.orders"))
+    c:add(2.0) -- a whole float is an integer
+    assert.are.equal(8, otel.metric_value("lua.orders"))
+    local ok, err = pcall(c.add, c, 1.5)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find("not a whole number", 1, true))
+    assert.are.equal(8, otel.metric_value("lua.orders")) -- never truncated
+    local f = m:counter_f64("lua.weight")
+    f:add(1.5)
+    assert.are.equal(1.5, otel.metric_value("lua.weight"))
   end)
 end)

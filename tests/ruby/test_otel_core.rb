@@ -141,6 +141,61 @@ class OtelCoreTest < Minitest::Test
     assert_equal got["first"]["spanId"], got["child"]["parentSpanId"]
   end
 
+  def test_current_span_is_per_fiber_and_never_leaks_across_a_switch
+    a = Fiber.new do
+      @tracer.in_span("a.outer") do
+        Fiber.yield
+        @tracer.start_span("a.inner").finish # a.outer's child after the switch
+      end
+    end
+    a.resume
+    assert_equal "0" * 32, OtelCore::N.current_span.trace_id # nothing of a's current in C
+    @tracer.start_span("main.alone").finish
+    b = Fiber.new { @tracer.in_span("b.outer") { @tracer.start_span("b.inner").finish } }
+    b.resume
+    a.resume
+    @tracer.in_span("main.outer") do |s|
+      assert_equal s.span_id, OtelCore::N.current_span.span_id # a thread's own fiber: current in C
+      Fiber.new do
+        @tracer.in_span("f") do |f|
+          assert_equal s.span_id, OtelCore::N.current_span.span_id
+          OtelCore.c_attached(f) { assert_equal f.span_id, OtelCore::N.current_span.span_id }
+          assert_equal f.span_id, OtelCore.current_span.span_id
+        end
+      end.resume
+    end
+    got = spans
+    assert_equal got["a.outer"]["spanId"], got["a.inner"]["parentSpanId"]
+    assert_equal got["b.outer"]["spanId"], got["b.inner"]["parentSpanId"]
+    assert_nil got["main.alone"]["parentSpanId"]
+    assert_equal got["main.outer"]["spanId"], got["f"]["parentSpanId"]
+  end
+
+  def test_an_unprintable_exception_is_the_one_raised
+    odd = Class.new(StandardError) { def message = raise("no message for you") }
+    assert_raises(odd) { @tracer.in_span("odd") { raise odd } }
+    got = spans["odd"]
+    assert_equal 2, got["status"]["code"]
+    assert_match(/unprintable/, got["status"]["message"])
+  end
+
+  def test_bad_settings_and_carriers_raise
+    e = assert_raises(TypeError) { OtelCore.configure { |c| c.service_name = {} } }
+    assert_match(/OTEL_SERVICE_NAME must be a String/, e.message)
+    e = assert_raises(ArgumentError) { OtelCore.configure { |c| c.traces_sampler = "bogus" } }
+    assert_match(/OTEL_TRACES_SAMPLER/, e.message)
+    e = assert_raises(ArgumentError) { OtelCore.configure { |c| c.bsp_max_queue_size = -5 } }
+    assert_match(/OTEL_BSP_MAX_QUEUE_SIZE/, e.message)
+    assert_raises(ArgumentError) { OtelCore.configure { |c| c.service_name = "a\0b" } }
+    assert_raises(ArgumentError) { OtelCore.configure { |c| c.no_such_setting = 1 } }
+    @tracer.in_span("current") do
+      assert_raises(TypeError) { OtelCore.inject("x") }
+      assert_raises(TypeError) { OtelCore.inject(nil) }
+      assert_raises(TypeError) { OtelCore.inject(5) }
+    end
+    assert_raises(TypeError) { OtelCore.extract("x") }
+  end
+
   def test_gc_collects_spans_never_finished
     started = OtelCore.stat("spans_started")
     ended = OtelCore.stat("spans_ended")
@@ -174,5 +229,13 @@ class OtelCoreMetricsTest < Minitest::Test
     assert_raises(ArgumentError) { meter.create_counter("9bad") }
     c.add(-1) # dropped, not raised
     assert_equal 6, OtelCore.metric_value("rb.orders")
+    c.add(2.0) # a whole float is an integer
+    assert_equal 8, OtelCore.metric_value("rb.orders")
+    e = assert_raises(ArgumentError) { c.add(1.5) }
+    assert_match(/not a whole number/, e.message)
+    assert_equal 8, OtelCore.metric_value("rb.orders") # never truncated
+    meter.create_counter("rb.weight", value_type: :float).add(1.5)
+    assert_equal 1.5, OtelCore.metric_value("rb.weight")
+    assert_raises(ArgumentError) { meter.create_counter("rb.bad", value_type: :bogus) }
   end
 end

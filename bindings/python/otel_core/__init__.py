@@ -23,6 +23,7 @@ is installed (so both APIs see the same current span), else in a
 their own. The span current in Python is also attached in C around a
 ``with`` block, so C code called from there makes children of it.
 """
+import atexit
 import contextlib
 import contextvars
 import functools
@@ -36,21 +37,31 @@ from asyncio.events import _get_running_loop
 
 from ._native import ffi, lib
 
+_ADOPT = object()  # passed by the package (only) to make a Span from an address
+
 try:  # CPython: the span hot path in C (ADR 0005); elsewhere cffi does it all
     if os.environ.get("OTEL_CORE_PY_SPEEDUPS", "on").lower() in ("0", "off", "false"):
         raise ImportError("disabled by OTEL_CORE_PY_SPEEDUPS")
     from ._speedups import SpanBase as _SpanBase
     from ._speedups import start as _fast_start
     from ._speedups import _setup as _speedups_setup
+    from ._speedups import _c_detach
 except ImportError:
     _fast_start = None
+
+    def _c_detach(token):
+        if token:
+            lib.otel_context_detach(token)
 
     class _SpanBase:
         """What _speedups.SpanBase does, in Python: owns one reference to a
         C span (and the context made for it), released when collected."""
         __slots__ = ("_addr", "_kind", "_hc", "_span_context", "_ctxa")
 
-        def __new__(cls, address, kind=1):
+        def __new__(cls, address=0, kind=1, token=None):
+            if token is not _ADOPT:
+                raise TypeError("otel_core.Span cannot be made directly: use a tracer's "
+                                "start_span or start_as_current_span")
             self = object.__new__(cls)
             self._addr, self._kind = address, kind
             self._hc = self._span_context = None
@@ -79,6 +90,9 @@ except ImportError:
         def is_recording(self):
             return bool(lib.otel_span_is_recording(self._h))
 
+        def _c_attach(self):
+            return lib.otel_context_attach(self._context())
+
 try:  # the drop-in layer is optional
     from opentelemetry import context as _otel_context
     from opentelemetry import trace as _otel_trace
@@ -105,6 +119,11 @@ if _HAVE_API:
     except (ImportError, AttributeError):  # pragma: no cover - a different API layout
         _api_cv = None
 
+# the API's ContextVar runtime, set in C (CPython with the speedups)
+_fast_set = None
+if _api_cv is not None and _fast_start is not None:
+    from ._speedups import _set_current as _fast_set
+
 __all__ = ["configure", "get_tracer", "TracerProvider", "Tracer", "Span", "inject",
            "extract", "get_current_span", "c_current_span", "c_attached", "use_span", "stats", "force_flush",
            "shutdown", "OtelError", "MeterProvider", "get_meter"]
@@ -126,6 +145,14 @@ class OtelValueError(OtelError, ValueError):
 _BAD_ARGUMENT = (1, 6, 9)  # OTEL_ERR_INVALID_ARGUMENT, _PARSE, _LIMIT
 
 
+def _describe(exc_type, exc):
+    """An ERROR status description, whatever the exception's __str__ does."""
+    try:
+        return "%s: %s" % (exc_type.__name__, exc)
+    except Exception:
+        return "%s: <unprintable>" % exc_type.__name__
+
+
 def _check(status, what):
     if status != 0:
         cls = OtelValueError if status in _BAD_ARGUMENT else OtelError
@@ -144,7 +171,7 @@ def _ns(t, what="timestamp"):
 
 
 if _fast_start is not None:
-    _speedups_setup(lambda t: _ns(t, "end_time"))
+    _speedups_setup(lambda t: _ns(t, "end_time"), _ADOPT)
 
 
 def _timeout_ms(t):
@@ -168,6 +195,7 @@ def _b(s, what="value"):
 
 _ATTR_CACHE = {}
 _ATTR_CACHE_MAX = 4096
+_SCALARS = frozenset((str, int, float, bool))
 _NO_ATTRS = (ffi.NULL, 0, None)
 
 
@@ -179,9 +207,11 @@ def _attrs(attributes):
         return _NO_ATTRS
     try:
         # the value types are part of the key: 1, 1.0 and True are equal
-        # (and hash alike) in Python but are three attribute types
-        key = (*attributes.items(), *map(type, attributes.values()))
-        hit = _ATTR_CACHE.get(key)
+        # (and hash alike) in Python but are three attribute types; tuples
+        # are not cached ((1,) == (True,) and (1, 2) == (1.0, 2))
+        types = tuple(map(type, attributes.values()))
+        key = (*attributes.items(), *types) if _SCALARS.issuperset(types) else None
+        hit = _ATTR_CACHE.get(key) if key is not None else None
         if hit is not None:
             return hit
     except (AttributeError, TypeError):  # not a mapping, or unhashable values
@@ -291,11 +321,16 @@ def _set_array(a, values, keep, key):
         keep.append(arr)
         a.type, a.ptr, a.len = 6, arr, len(values)
     elif kinds == {int}:
+        if not all(_I64_MIN <= v <= _I64_MAX for v in values):
+            raise ValueError("attribute %r: an array element does not fit in int64" % (key,))
         arr = ffi.new("int64_t[]", values)
         keep.append(arr)
         a.type, a.ptr, a.len = 7, arr, len(values)
     elif kinds <= {int, float}:
-        arr = ffi.new("double[]", [float(v) for v in values])
+        try:
+            arr = ffi.new("double[]", [float(v) for v in values])
+        except OverflowError:
+            raise ValueError("attribute %r: an array element does not fit in a double" % (key,)) from None
         keep.append(arr)
         a.type, a.ptr, a.len = 8, arr, len(values)
     else:
@@ -309,6 +344,8 @@ _current = contextvars.ContextVar("otel_core_current_span", default=None)
 
 def get_current_span(context=None):
     """The span current in `context` (default: this task's), or None."""
+    if context is not None and not isinstance(context, dict):  # Context is a dict
+        raise TypeError("context must be a Context, not %s" % type(context).__name__)
     if _HAVE_API:
         span = _otel_trace.get_current_span(context)
         return span if span is not _otel_trace.INVALID_SPAN else None
@@ -345,14 +382,11 @@ class _CAttach:
     __slots__ = ("token",)
 
     def __init__(self, span):
-        self.token = 0
-        if isinstance(span, Span) and _get_running_loop() is None:
-            self.token = lib.otel_py_attach_span(span._h)
+        self.token = span._c_attach() if isinstance(span, Span) and _get_running_loop() is None else 0
 
     def close(self):
-        if self.token:
-            lib.otel_context_detach(self.token)
-            self.token = 0
+        _c_detach(self.token)
+        self.token = 0
 
 
 @contextlib.contextmanager
@@ -374,6 +408,8 @@ _dict_setitem = dict.__setitem__  # Context forbids item assignment once publish
 
 def _set_current(span):
     """Makes `span` current in Python; returns the token for _reset_current."""
+    if _fast_set is not None:
+        return _fast_set(_api_cv, _otel_context.Context, _SPAN_KEY, span)
     if _api_cv is not None:  # what opentelemetry.context.attach(set_span_in_context()) does
         ctx = _otel_context.Context(_api_cv.get())
         _dict_setitem(ctx, _SPAN_KEY, span)  # new and not yet shared: one copy, not two
@@ -389,6 +425,8 @@ def _reset_current(token):
             _api_cv.reset(token)
             return
         except ValueError:  # made in another context: let the API report it
+            pass
+        except TypeError:  # not a token of ours (the API's detach reports it)
             pass
     if _HAVE_API:
         _otel_context.detach(token)
@@ -410,7 +448,7 @@ def use_span(span, end_on_exit=False, record_exception=True, set_status_on_excep
             if record_exception:
                 span.record_exception(exc)
             if set_status_on_exception:
-                span.set_status("error", "%s: %s" % (type(exc).__name__, exc))
+                span.set_status("error", _describe(type(exc), exc))
         raise
     finally:
         cattach.close()
@@ -428,8 +466,8 @@ def _addr(cdata):
 class Span(_SpanBase):
     """A span of the C core. Safe to use from several threads. An
     ``opentelemetry.trace.Span`` (registered as one, not derived: slots make
-    the one object per span cheaper to make and to drop). Made by tracers;
-    ``Span(address, kind)`` takes over one reference to an ``otel_span *``.
+    the one object per span cheaper to make and to drop). Made by tracers
+    only (``Span(...)`` raises TypeError).
     ``end()`` and ``is_recording()`` come from the base."""
 
     __slots__ = ("__dict__", "__weakref__")
@@ -463,6 +501,8 @@ class Span(_SpanBase):
     def set_attribute(self, key, value):
         kb = key.encode() if type(key) is str else _b(key, "attribute key")
         t = type(value)
+        if b"\0" in kb and t is not str:  # the scalar setters take C strings
+            return self.set_attributes({key: value})
         if t is str:
             vb = value.encode("utf-8", "surrogatepass")
             lib.otel_span_set_attribute_str_n(self._h, kb, len(kb), vb, len(vb))
@@ -502,7 +542,10 @@ class Span(_SpanBase):
         if not isinstance(exception, BaseException):
             raise TypeError("record_exception needs an exception, not %s" % type(exception).__name__)
         t = _b(type(exception).__qualname__)
-        m = _b(str(exception))
+        try:
+            m = _b(str(exception))
+        except Exception:  # never replace the caller's exception with ours
+            m = b"<unprintable %s>" % t
         st = _b("".join(traceback.format_exception(type(exception), exception,
                                                    exception.__traceback__)))
         arr, n, _keep = _attrs(attributes)
@@ -519,9 +562,12 @@ class Span(_SpanBase):
             if status.lower() not in _STATUS:
                 raise ValueError("status must be 'unset', 'ok' or 'error', not %r" % status)
             status = _STATUS[status.lower()]
-        elif not isinstance(status, int) or status not in (0, 1, 2):
+        elif isinstance(status, bool) or not isinstance(status, int):
+            raise TypeError("status must be a StatusCode, a Status, 0, 1, 2 or a name, not %s"
+                            % type(status).__name__)
+        elif status not in (0, 1, 2):
             raise ValueError("status must be 0, 1, 2 or a name, not %r" % (status,))
-        d = _b(description) if description else b""
+        d = _b(description, "status description") if description is not None else b""
         lib.otel_span_set_status_n(self._h, status, d, len(d))
         return self
 
@@ -569,7 +615,7 @@ class Span(_SpanBase):
     def __exit__(self, exc_type, exc, tb):
         if exc is not None and self.is_recording():
             self.record_exception(exc)
-            self.set_status("error", "%s: %s" % (exc_type.__name__, exc))
+            self.set_status("error", _describe(exc_type, exc))
         self.end()
         return False
 
@@ -585,15 +631,19 @@ class _Remote(Span):
     def of(cls, span_context):
         if not _HAVE_API or not isinstance(span_context, _otel_trace.SpanContext):
             raise TypeError("expected a SpanContext, not %s" % type(span_context).__name__)
+        tid, sid = span_context.trace_id, span_context.span_id
+        if not (isinstance(tid, int) and isinstance(sid, int) and 0 <= tid < (1 << 128)
+                and 0 <= sid < (1 << 64)):
+            raise ValueError("SpanContext ids out of range: trace_id needs 128 bits, span_id 64")
         sc = ffi.new("otel_span_context *")
-        sc.trace_id = list(span_context.trace_id.to_bytes(16, "big"))
-        sc.span_id = list(span_context.span_id.to_bytes(8, "big"))
+        sc.trace_id = list(tid.to_bytes(16, "big"))
+        sc.span_id = list(sid.to_bytes(8, "big"))
         sc.trace_flags = int(span_context.trace_flags) & 0xFF
         sc.is_remote = 1 if span_context.is_remote else 0
         ts = span_context.trace_state.to_header().encode() if span_context.trace_state else b""
         out = ffi.new("otel_span **")
         _check(lib.otel_span_wrap(out, sc, ts, len(ts)), "span_wrap")
-        return cls(_addr(out[0]))
+        return cls(_addr(out[0]), 1, _ADOPT)
 
 
 class Tracer(_ApiTracer):
@@ -614,12 +664,19 @@ class Tracer(_ApiTracer):
                 span = _parent_span(span)
         else:
             span = _parent_span(context)
-        k = 1 if kind is None else (_KIND_OF.get(kind) or _kind(kind))
+        try:
+            k = 1 if kind is None else (_KIND_OF.get(kind) or _kind(kind))
+        except TypeError:  # unhashable
+            raise TypeError("kind must be a SpanKind, a name or 1..5, not %s"
+                            % type(kind).__name__) from None
         if _fast_start is not None and not links and start_time is None:
             out = _fast_start(self._ta, name, k, span, attributes, Span)
             if out is not NotImplemented:
                 return out
-        nb = _NAMES.get(name)
+        try:
+            nb = _NAMES.get(name)
+        except TypeError:  # unhashable
+            raise TypeError("span name must be str, not %s" % type(name).__name__) from None
         if nb is None:
             nb = _name_bytes(name)
         arr, n, _keep = _attrs(attributes)  # cached per attribute set
@@ -630,7 +687,7 @@ class Tracer(_ApiTracer):
         else:
             h = lib.otel_py_start(self._t, nb, len(nb), k, _NULL if span is None else span._h,
                                   arr, n)
-        return Span(_addr(h), k)
+        return Span(_addr(h), k, _ADOPT)
 
     def start_as_current_span(self, name, context=None, kind=None, attributes=None, links=None,
                               start_time=None, record_exception=True,
@@ -644,28 +701,30 @@ class _AsCurrent(contextlib.ContextDecorator):
     """start_as_current_span's context manager, written out (not through
     use_span's generator): it is the hot path of every instrumentation."""
 
+    __slots__ = ("_tracer", "_name", "_args", "_span", "_token", "_c")
+
     def __init__(self, tracer, name, *args):
         self._tracer, self._name, self._args = tracer, name, args
-        self._span = self._token = self._c = None
 
     def __enter__(self):
         context, kind, attributes, links, start_time, _rec, _status, _end = self._args
         span = self._tracer.start_span(self._name, context, kind, attributes, links, start_time)
         self._token = _set_current(span)
-        self._c = _CAttach(span)
+        # current in C too, for C code called in the block (not under asyncio)
+        self._c = span._c_attach() if _get_running_loop() is None else 0
         self._span = span
         return span
 
     def __exit__(self, exc_type, exc, tb):
         span, self._span = self._span, None
-        self._c.close()
+        _c_detach(self._c)
         _reset_current(self._token)
         _rec, status, end = self._args[5:]
         if exc is not None and span.is_recording():
             if _rec:
                 span.record_exception(exc)
             if status:
-                span.set_status("error", "%s: %s" % (exc_type.__name__, exc))
+                span.set_status("error", _describe(exc_type, exc))
         if end:
             span.end()
         return False
@@ -705,6 +764,8 @@ _NAMES = {}  # span name -> UTF-8 bytes (names repeat: encode each once)
 
 def _name_bytes(name):
     nb = _b(name, "span name")
+    if b"\0" in nb:
+        raise ValueError("span name %r contains a NUL character" % (name,))
     if isinstance(name, str) and len(_NAMES) < 4096:
         _NAMES[name] = nb
     return nb
@@ -744,10 +805,16 @@ def _new_options(settings):
     opts = ffi.new("otel_options **")
     _check(lib.otel_options_new(opts), "options_new")
     o = opts[0]
+    # strict: a value given here that the core cannot use is a ValueError
+    # (from the environment it stays a warning, as the specification says)
+    lib.otel_options_set_strict(o, 1)
     try:
         for key, value in settings.items():
             if value is None:  # not set here: the environment's value applies
                 continue
+            if not isinstance(value, (str, int, float)):
+                raise TypeError("option %r must be str, int, float or bool, not %s"
+                                % (key, type(value).__name__))
             name = key if key.isupper() else "OTEL_" + key.upper()
             nb, vb = _b(name), _b(str(value).lower() if isinstance(value, bool) else str(value))
             st = lib.otel_options_set_n(o, nb, len(nb), vb, len(vb))
@@ -772,6 +839,7 @@ class TracerProvider(_ApiTracerProvider):
         self._lock = threading.Lock()
         _providers.add(self)
         self._mem = None
+        self._owned = _handle is None
         if _handle is not None:  # joins a provider made elsewhere (a C host)
             self._tp = _handle
             return
@@ -795,7 +863,10 @@ class TracerProvider(_ApiTracerProvider):
             _check(lib.otel_exporter_in_memory_new(e), "in-memory exporter")
             self._mem = e[0]
         elif isinstance(exporter, str) and exporter.startswith("file:"):
-            _check(lib.otel_exporter_file_new(e, _b(exporter[5:])), "file exporter")
+            path = _b(exporter[5:], "file path")
+            if b"\0" in path or not path:
+                raise ValueError("exporter file path must be non-empty and free of NUL characters")
+            _check(lib.otel_exporter_file_new(e, path), "file exporter")
         else:
             raise ValueError("exporter must be 'otlp', 'console', 'none', 'memory' or 'file:<path>'")
         p = ffi.new("otel_processor **")
@@ -810,6 +881,10 @@ class TracerProvider(_ApiTracerProvider):
 
     def get_tracer(self, instrumenting_module_name, instrumenting_library_version=None,
                    schema_url=None, attributes=None):
+        for what, v in (("tracer name", instrumenting_module_name),
+                        ("tracer version", instrumenting_library_version), ("schema_url", schema_url)):
+            if v is not None and not isinstance(v, str):
+                raise TypeError("%s must be str, not %s" % (what, type(v).__name__))
         key = (instrumenting_module_name, instrumenting_library_version, schema_url)
         with self._lock:
             t = self._tracers.get(key)
@@ -839,7 +914,10 @@ class TracerProvider(_ApiTracerProvider):
         return out
 
     def finished_spans(self):
-        """With exporter="memory": the ended spans as dicts, in end order."""
+        """With exporter="memory": the ended spans as dicts, in end order:
+        name, ids, parent, kind, times, attributes, status ({code,
+        description}), events (name, time, attributes) and links (ids,
+        attributes)."""
         if self._mem is None:
             raise ValueError('finished_spans() needs TracerProvider(exporter="memory")')
         spans = []
@@ -898,6 +976,27 @@ def _span_data(d):
     for i in range(lib.otel_span_data_attribute_count(d)):
         if lib.otel_span_data_attribute(d, i, a) == 0:
             attrs[ffi.unpack(a.key, a.key_len).decode()] = _attr_value(a)
+    cp, t, na = ffi.new("char **"), ffi.new("uint64_t *"), ffi.new("size_t *")
+    events = []
+    for i in range(lib.otel_span_data_event_count(d)):
+        lib.otel_span_data_event(d, i, cp, n, t, na, ffi.NULL)
+        ev = {"name": ffi.unpack(cp[0], n[0]).decode("utf-8", "replace"), "time_unix_nano": t[0],
+              "attributes": {}}
+        for k in range(na[0]):
+            if lib.otel_span_data_event_attribute(d, i, k, a) == 0:
+                ev["attributes"][ffi.unpack(a.key, a.key_len).decode()] = _attr_value(a)
+        events.append(ev)
+    links = []
+    lsc = ffi.new("otel_span_context *")
+    for i in range(lib.otel_span_data_link_count(d)):
+        lib.otel_span_data_link(d, i, lsc, ffi.NULL, ffi.NULL, na, ffi.NULL)
+        ln = {"trace_id": bytes(lsc.trace_id).hex(), "span_id": bytes(lsc.span_id).hex(),
+              "attributes": {}}
+        for k in range(na[0]):
+            if lib.otel_span_data_link_attribute(d, i, k, a) == 0:
+                ln["attributes"][ffi.unpack(a.key, a.key_len).decode()] = _attr_value(a)
+        links.append(ln)
+    msg = lib.otel_span_data_status_message(d, n)
     return {
         "name": name,
         "trace_id": bytes(sc.trace_id).hex(),
@@ -907,6 +1006,10 @@ def _span_data(d):
         "start_time_unix_nano": lib.otel_span_data_start_time(d),
         "end_time_unix_nano": lib.otel_span_data_end_time(d),
         "attributes": attrs,
+        "status": {"code": ("unset", "ok", "error")[lib.otel_span_data_status_code(d)],
+                   "description": ffi.unpack(msg, n[0]).decode("utf-8", "replace") if msg else ""},
+        "events": events,
+        "links": links,
     }
 
 
@@ -955,7 +1058,7 @@ def c_current_span():
     language made current), as a parent for ``context=``; None if none. For
     embedding: Python code called from C continues the host's trace."""
     span = lib.otel_context_get_span(ffi.NULL)
-    return Span(_addr(lib.otel_span_retain(span))) if span != ffi.NULL else None
+    return Span(_addr(lib.otel_span_retain(span)), 1, _ADOPT) if span != ffi.NULL else None
 
 
 def get_tracer(name, version=None, schema_url=None):
@@ -1000,7 +1103,7 @@ def extract(carrier):
                 lib.otel_headers_add_n(h[0], kb, len(kb), vb, len(vb))
         ctx = lib.otel_propagator_extract_headers(p, lib.otel_context_root(), h[0])
         span = lib.otel_context_get_span(ctx)
-        out = Span(_addr(lib.otel_span_retain(span))) if span != ffi.NULL else None
+        out = Span(_addr(lib.otel_span_retain(span)), 1, _ADOPT) if span != ffi.NULL else None
         lib.otel_context_release(ctx)
         return out
     finally:
@@ -1008,7 +1111,7 @@ def extract(carrier):
         lib.otel_headers_free(h[0])
 
 
-# ---- fork -------------------------------------------------------------------------
+# ---- fork and exit -----------------------------------------------------------------
 # The C core gives the child a fresh, empty pipeline; nothing to redo in
 # Python except forgetting a lock a parent thread might have held.
 
@@ -1024,6 +1127,22 @@ def _after_fork_in_child():
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _at_exit():
+    """Exports the spans still queued when the interpreter exits (a
+    short script, a pre-fork worker leaving with sys.exit), as
+    opentelemetry-sdk does; bounded: 5 s a provider. The providers stay
+    usable for whatever runs after this. Only providers made here: one a C
+    host made is flushed by the host."""
+    for tp in list(_providers):
+        # a provider joined from a C host (or another binding) is the
+        # host's to flush: Python may be finalized long before it ends
+        if getattr(tp, "_tp", None) is not None and getattr(tp, "_owned", False):
+            lib.otel_tracer_provider_force_flush(tp._tp, 5000)
+
+
+atexit.register(_at_exit)
 
 from .metrics import MeterProvider, get_meter  # noqa: E402  (needs the helpers above)
 from . import propagators as _propagators  # noqa: E402

@@ -45,6 +45,7 @@ void otel_options_free(otel_options *opts);
 otel_status otel_options_set_n(otel_options *opts, const char *name, size_t name_len,
                                const char *value, size_t value_len);
 otel_status otel_options_add_processor(otel_options *opts, otel_processor *p);
+otel_status otel_options_set_strict(otel_options *opts, int strict);
 
 otel_status otel_tracer_provider_new(otel_tracer_provider **out, const otel_options *opts);
 void otel_tracer_provider_release(otel_tracer_provider *tp);
@@ -201,6 +202,20 @@ uint64_t otel_span_data_start_time(const otel_span_data *d);
 uint64_t otel_span_data_end_time(const otel_span_data *d);
 size_t otel_span_data_attribute_count(const otel_span_data *d);
 otel_status otel_span_data_attribute(const otel_span_data *d, size_t i, otel_attr *out);
+int otel_span_data_status_code(const otel_span_data *d);
+const char *otel_span_data_status_message(const otel_span_data *d, size_t *len);
+size_t otel_span_data_event_count(const otel_span_data *d);
+otel_status otel_span_data_event(const otel_span_data *d, size_t index, const char **name,
+                                 size_t *name_len, uint64_t *time_ns, size_t *n_attrs,
+                                 uint32_t *dropped_attrs);
+otel_status otel_span_data_event_attribute(const otel_span_data *d, size_t index,
+                                           size_t attr_index, otel_attr *out);
+size_t otel_span_data_link_count(const otel_span_data *d);
+otel_status otel_span_data_link(const otel_span_data *d, size_t index, otel_span_context *sc,
+                                const char **trace_state, size_t *trace_state_len,
+                                size_t *n_attrs, uint32_t *dropped_attrs);
+otel_status otel_span_data_link_attribute(const otel_span_data *d, size_t index,
+                                          size_t attr_index, otel_attr *out);
 
 /* glue compiled into the extension (below): one crossing instead of two */
 void otel_py_span_end(otel_span *span, uint64_t end_ns);

@@ -31,6 +31,8 @@ typedef struct {
 
 static PyTypeObject SpanBase_Type;
 static PyObject *ns_converter; /* otel_core._ns: an end_time to ns */
+static PyObject *adopt_token;  /* what the package passes to make a Span from an address */
+static PyObject *empty_tuple;
 
 static int span_traverse(SpanBase *self, visitproc visit, void *arg) {
     Py_VISIT(self->cdata);
@@ -52,13 +54,23 @@ static void span_dealloc(SpanBase *self) {
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* SpanBase(address, kind=1): takes over the one reference at `address`
- * (an otel_span * as an int; 0 is a no-op span). */
+/* SpanBase(address, kind, token): takes over the one reference at
+ * `address` (an otel_span * as an int; 0 is a no-op span). Only the package
+ * makes spans this way: `token` must be the one _setup was given, so a
+ * user's Span(...) is a TypeError, never a wild pointer. */
 static PyObject *span_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
-    static char *names[] = {"address", "kind", NULL};
-    unsigned long long addr;
+    static char *names[] = {"address", "kind", "token", NULL};
+    unsigned long long addr = 0;
     int kind = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "K|i", names, &addr, &kind)) return NULL;
+    PyObject *token = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|KiO", names, &addr, &kind, &token) ||
+        token != adopt_token || !adopt_token) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError,
+                        "otel_core.Span cannot be made directly: use a tracer's start_span or "
+                        "start_as_current_span");
+        return NULL;
+    }
     SpanBase *self = (SpanBase *)type->tp_alloc(type, 0);
     if (!self) return NULL;
     self->span = (otel_span *)(uintptr_t)addr;
@@ -110,6 +122,19 @@ static PyObject *span_context_address(SpanBase *self, PyObject *unused) {
     return PyLong_FromVoidPtr(self->ctx ? (void *)self->ctx : (void *)otel_context_root());
 }
 
+/* _c_attach(): makes the span current in C on this thread (for C code
+ * called inside a synchronous block); returns the token for _c_detach. The
+ * context is the span's own (made once), so this allocates nothing. */
+static PyObject *span_c_attach(SpanBase *self, PyObject *unused) {
+    (void)unused;
+    if (!self->span) return PyLong_FromLong(0);
+    if (!self->ctx) {
+        self->ctx = otel_context_with_span(otel_context_root(), self->span);
+        if (!self->ctx) return PyErr_NoMemory();
+    }
+    return PyLong_FromUnsignedLongLong(otel_context_attach(self->ctx));
+}
+
 static PyObject *span_is_recording(SpanBase *self, PyObject *unused) {
     (void)unused;
     return PyBool_FromLong(otel_span_is_recording(self->span));
@@ -120,6 +145,8 @@ static PyMethodDef span_methods[] = {
      "end(end_time=None): ends the span (later calls are ignored)."},
     {"is_recording", (PyCFunction)span_is_recording, METH_NOARGS,
      "True while the span records (sampled and not ended)."},
+    {"_c_attach", (PyCFunction)span_c_attach, METH_NOARGS,
+     "Makes the span current in C on this thread; returns a token for _c_detach."},
     {"_context_address", (PyCFunction)span_context_address, METH_NOARGS,
      "The otel_context * holding this span, as an int (owned by the span)."},
     {NULL, NULL, 0, NULL},
@@ -245,22 +272,85 @@ static PyObject *start(PyObject *module, PyObject *const *args, Py_ssize_t nargs
     return (PyObject *)self;
 }
 
-/* _setup(ns): the converter end(end_time) uses. */
-static PyObject *setup(PyObject *module, PyObject *ns) {
+/* _setup(ns, token): the converter end(end_time) uses, and the token that
+ * lets the package (only) make a Span from an address. */
+static PyObject *setup(PyObject *module, PyObject *args) {
     (void)module;
+    PyObject *ns, *token;
+    if (!PyArg_ParseTuple(args, "OO", &ns, &token)) return NULL;
     if (!PyCallable_Check(ns)) {
         PyErr_SetString(PyExc_TypeError, "_setup needs a callable");
         return NULL;
     }
     Py_INCREF(ns);
     Py_XSETREF(ns_converter, ns);
+    Py_INCREF(token);
+    Py_XSETREF(adopt_token, token);
+    Py_RETURN_NONE;
+}
+
+/* _set_current(cv, context_type, key, span): what
+ * opentelemetry.context.attach(set_span_in_context(span)) does for the API's
+ * ContextVar runtime: a copy of the current Context (a dict subclass) with
+ * `key` set, made current; returns the ContextVar token. The item is set
+ * with dict's own setitem (Context forbids it once published; this one is
+ * new and not shared yet), the copy made by dict_new and update. */
+static PyObject *set_current(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 4 || !PyType_Check(args[1]) ||
+        !PyType_IsSubtype((PyTypeObject *)args[1], &PyDict_Type)) {
+        PyErr_SetString(PyExc_TypeError, "_set_current(cv, context_type, key, span)");
+        return NULL;
+    }
+    PyObject *cur = NULL;
+    if (PyContextVar_Get(args[0], NULL, &cur) < 0) return NULL;
+    PyTypeObject *ct = (PyTypeObject *)args[1];
+    PyObject *ctx = ct->tp_new(ct, empty_tuple, NULL);
+    if (!ctx) {
+        Py_XDECREF(cur);
+        return NULL;
+    }
+    if ((cur && PyDict_Check(cur) && PyDict_Update(ctx, cur) < 0) ||
+        PyDict_SetItem(ctx, args[2], args[3]) < 0) {
+        Py_XDECREF(cur);
+        Py_DECREF(ctx);
+        return NULL;
+    }
+    Py_XDECREF(cur);
+    PyObject *token = PyContextVar_Set(args[0], ctx);
+    Py_DECREF(ctx);
+    return token;
+}
+
+/* _reset_current(cv, token): undoes _set_current. */
+static PyObject *reset_current(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "_reset_current(cv, token)");
+        return NULL;
+    }
+    if (PyContextVar_Reset(args[0], args[1]) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* _c_detach(token): undoes one _c_attach (0: nothing). */
+static PyObject *c_detach(PyObject *module, PyObject *token) {
+    (void)module;
+    unsigned long long t = PyLong_AsUnsignedLongLong(token);
+    if (t == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
+    if (t) otel_context_detach(t);
     Py_RETURN_NONE;
 }
 
 static PyMethodDef module_methods[] = {
     {"start", (PyCFunction)(void (*)(void))start, METH_FASTCALL,
      "start(tracer, name, kind, parent, attributes, cls): a started span or NotImplemented."},
-    {"_setup", setup, METH_O, "_setup(ns): the end_time converter."},
+    {"_c_detach", c_detach, METH_O, "_c_detach(token): undoes a Span._c_attach()."},
+    {"_set_current", (PyCFunction)(void (*)(void))set_current, METH_FASTCALL,
+     "_set_current(cv, context_type, key, span): a Context with span made current; its token."},
+    {"_reset_current", (PyCFunction)(void (*)(void))reset_current, METH_FASTCALL,
+     "_reset_current(cv, token): undoes _set_current."},
+    {"_setup", setup, METH_VARARGS, "_setup(ns, token): the end_time converter, the Span token."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -272,6 +362,7 @@ static struct PyModuleDef module_def = {
 
 PyMODINIT_FUNC PyInit__speedups(void) {
     if (PyType_Ready(&SpanBase_Type) < 0) return NULL;
+    if (!empty_tuple && !(empty_tuple = PyTuple_New(0))) return NULL;
     PyObject *m = PyModule_Create(&module_def);
     if (!m) return NULL;
     Py_INCREF(&SpanBase_Type);

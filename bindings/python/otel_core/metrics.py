@@ -2,8 +2,10 @@
 ``opentelemetry.metrics.MeterProvider`` when opentelemetry-api is installed,
 its meters, and every instrument kind (observable ones with Python
 callbacks). Measurements go straight to the C core's lock-free series."""
+import atexit
 import os
 import threading
+import weakref
 
 from . import OtelError, _attrs, _b, _check, _new_options, _timeout_ms
 from ._native import ffi, lib
@@ -33,6 +35,23 @@ def _out_of_range(what, value):
                       "else a finite double)" % (what, text))
 
 
+def _whole(what, value):
+    """A float recorded by an integer instrument: whole numbers only (never
+    truncated in silence)."""
+    if not value.is_integer():
+        raise ValueError("%s: %r is not a whole number; this instrument was made with "
+                         "value_type=int (the default is float)" % (what, value))
+    return int(value)
+
+
+def _number(value_type):
+    if value_type is int:
+        return INT64
+    if value_type is float:
+        return DOUBLE
+    raise TypeError("value_type must be int or float, not %r" % (value_type,))
+
+
 class _Instrument:
     def __init__(self, meter, kind, name, unit, description, number):
         out = ffi.new("otel_instrument **")
@@ -47,6 +66,8 @@ class _Instrument:
     def _record(self, value, attributes):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TypeError("%s: a measurement must be int or float, not %s" % (self.name, type(value).__name__))
+        if self._int and type(value) is float:
+            value = _whole(self.name, value)
         if attributes:
             arr, n, _keep = _attrs(attributes)
         else:
@@ -73,6 +94,8 @@ class _Bound:
         self._h, self._int = handle, is_int
 
     def add(self, amount):
+        if self._int and type(amount) is float:
+            amount = _whole("bound instrument", amount)
         if self._int and type(amount) is int:
             try:
                 lib.otel_bound_record_i64(self._h, amount)
@@ -149,6 +172,8 @@ def _otel_py_observe(observer, user_data):
                 value = getattr(obs, "value", obs)
                 attrs = getattr(obs, "attributes", None)
                 arr, n, _keep = _attrs(attrs) if attrs else (ffi.NULL, 0, None)
+                if reg.inst._int and type(value) is float:
+                    value = _whole(reg.inst.name, value)
                 if reg.inst._int and isinstance(value, int) and not isinstance(value, bool):
                     lib.otel_observer_observe_i64(observer, reg.inst._i, value, arr, n)
                 else:
@@ -165,25 +190,32 @@ class Meter(_ApiMeter):
         self._name, self._version, self._schema_url = name, version, schema_url
         self._registrations = []
 
-    def create_counter(self, name, unit="", description="", *, value_type=int):
-        return Counter(self, COUNTER, name, unit, description, INT64 if value_type is int else DOUBLE)
+    # value_type: the OpenTelemetry API has no number types, and a float
+    # holds every int a counter meets exactly (to 2**53), so float is the
+    # default; value_type=int exports integers (whole numbers only).
+    def create_counter(self, name, unit="", description="", *, value_type=float):
+        return Counter(self, COUNTER, name, unit, description, _number(value_type))
 
-    def create_up_down_counter(self, name, unit="", description="", *, value_type=int):
-        return UpDownCounter(self, UP_DOWN, name, unit, description, INT64 if value_type is int else DOUBLE)
+    def create_up_down_counter(self, name, unit="", description="", *, value_type=float):
+        return UpDownCounter(self, UP_DOWN, name, unit, description, _number(value_type))
 
     def create_histogram(self, name, unit="", description="", *, explicit_bucket_boundaries_advisory=None,
                          value_type=float):
-        h = Histogram(self, HISTOGRAM, name, unit, description, INT64 if value_type is int else DOUBLE)
+        h = Histogram(self, HISTOGRAM, name, unit, description, _number(value_type))
         if explicit_bucket_boundaries_advisory is not None:
-            b = [float(x) for x in explicit_bucket_boundaries_advisory]
-            lib.otel_instrument_set_bucket_boundaries(h._i, ffi.new("double[]", b), len(b))
+            try:
+                b = [float(x) for x in explicit_bucket_boundaries_advisory]
+            except (TypeError, ValueError):
+                raise TypeError("%s: explicit_bucket_boundaries_advisory must be numbers" % name) from None
+            _check(lib.otel_instrument_set_bucket_boundaries(h._i, ffi.new("double[]", b), len(b)),
+                   "%s: bucket boundaries" % name)
         return h
 
     def create_gauge(self, name, unit="", description="", *, value_type=float):
-        return Gauge(self, GAUGE, name, unit, description, INT64 if value_type is int else DOUBLE)
+        return Gauge(self, GAUGE, name, unit, description, _number(value_type))
 
     def _observable(self, cls, kind, name, callbacks, unit, description, value_type):
-        inst = cls(self, kind, name, unit, description, INT64 if value_type is int else DOUBLE)
+        inst = cls(self, kind, name, unit, description, _number(value_type))
         if callbacks:
             for cb in callbacks:
                 if not callable(cb):
@@ -195,11 +227,11 @@ class Meter(_ApiMeter):
             self._registrations.append(reg)  # keeps the handle alive
         return inst
 
-    def create_observable_counter(self, name, callbacks=None, unit="", description="", *, value_type=int):
+    def create_observable_counter(self, name, callbacks=None, unit="", description="", *, value_type=float):
         return self._observable(ObservableCounter, OBS_COUNTER, name, callbacks, unit, description, value_type)
 
     def create_observable_up_down_counter(self, name, callbacks=None, unit="", description="", *,
-                                          value_type=int):
+                                          value_type=float):
         return self._observable(ObservableUpDownCounter, OBS_UP_DOWN, name, callbacks, unit, description,
                                 value_type)
 
@@ -214,8 +246,10 @@ class MeterProvider(_ApiMeterProvider):
 
     def __init__(self, exporter=None, _handle=None, **settings):
         self._lock = threading.Lock()
+        _meter_providers.add(self)
         self._meters = {}
         self._reader = None
+        self._owned = _handle is None
         if _handle is not None:
             self._mp = _handle
             return
@@ -238,6 +272,9 @@ class MeterProvider(_ApiMeterProvider):
             self._reader = r[0]
 
     def get_meter(self, name, version=None, schema_url=None, attributes=None):
+        for what, v in (("meter name", name), ("meter version", version), ("schema_url", schema_url)):
+            if v is not None and not isinstance(v, str):
+                raise TypeError("%s must be str, not %s" % (what, type(v).__name__))
         key = (name, version, schema_url)
         with self._lock:
             m = self._meters.get(key)
@@ -315,10 +352,25 @@ def get_meter(name, version=None, schema_url=None):
     return _global.get_meter(name, version, schema_url)
 
 
+_meter_providers = weakref.WeakSet()  # for the fork hook and the exit flush
+
+
 def _after_fork_in_child():
     global _global_lock
     _global_lock = threading.Lock()  # a parent thread may have held it
+    for mp in list(_meter_providers):
+        mp._lock = threading.Lock()
+
+
+def _at_exit():
+    """Exports what the providers still hold when the interpreter exits
+    (as opentelemetry-sdk does): metrics of the last interval, a worker's
+    last spans. Bounded: 5 s each."""
+    for mp in list(_meter_providers):
+        if getattr(mp, "_mp", None) is not None and mp._reader is None and mp._owned:
+            lib.otel_meter_provider_force_flush(mp._mp, 5000)
 
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+atexit.register(_at_exit)

@@ -17,7 +17,7 @@ returns is that context plus the remote span (an ``otel_core.Span`` that
 is not recording) and the baggage found in the carrier. Without the API,
 ``context`` is a Span and extract returns a dict ``{"span": Span or None,
 "baggage": {name: value}}``."""
-from . import _HAVE_API, _b, _c_parent, _check, _new_options, _parent_span, _addr, Span
+from . import _ADOPT, _HAVE_API, _b, _c_parent, _check, _new_options, _parent_span, _addr, Span
 from ._native import ffi, lib
 
 if _HAVE_API:
@@ -167,7 +167,7 @@ class Propagator(_Base):
         ctx = self._extract_c(carrier, getter)
         try:
             c_span = lib.otel_context_get_span(ctx)
-            span = Span(_addr(lib.otel_span_retain(c_span))) if c_span != ffi.NULL else None
+            span = Span(_addr(lib.otel_span_retain(c_span)), 1, _ADOPT) if c_span != ffi.NULL else None
             entries = {}
             bag = lib.otel_context_get_baggage(ctx)
             name, value = ffi.new("char **"), ffi.new("char **")

@@ -54,8 +54,12 @@ module OtelCore
     def record_exception(exception)
       raise TypeError, "record_exception needs an Exception, not #{exception.class}" unless exception.is_a?(Exception)
 
-      N.record_exception(self, exception.class.name, exception.message.to_s,
-                         (exception.backtrace || []).join("\n"))
+      message = begin
+        exception.message.to_s
+      rescue StandardError
+        "(unprintable)"
+      end
+      N.record_exception(self, exception.class.name.to_s, message, (exception.backtrace || []).join("\n"))
       self
     end
 
@@ -90,36 +94,82 @@ module OtelCore
   # (OtelCore::Context, what OtelCore.extract returns, is a remote parent to
   # pass as with_parent:.)
 
+  # The spans in_span made current, per fiber (Thread#[] is fiber-local):
+  # fibers interleave on one thread (the async gem, Falcon switch them on
+  # I/O), so the current span lives here. C's thread-local current is set
+  # only in blocking fibers (a thread's root fiber), which never switch
+  # behind the caller's back.
+  SPANS = :__otel_core_spans
+
+  def self.fiber_span
+    stack = Thread.current[SPANS]
+    stack&.last
+  end
+
   class Tracer
-    # with_parent: a Span, a Context, or nil for the current span.
+    # with_parent: a Span, a Context, or nil for the current span (this
+    # fiber's, else the one current in C: the host program's).
     def start_span(name, with_parent: nil, attributes: nil, kind: :internal)
       N.start_span(self, name, KINDS.fetch(kind) { raise ArgumentError, "kind must be one of #{KINDS.keys.join(', ')}, not #{kind.inspect}" },
-                   attributes, with_parent)
+                   attributes, with_parent || OtelCore.fiber_span)
     end
 
-    # Runs the block with a new span current (also for C code it calls),
-    # ends it, and records an exception the block raises, then re-raises it.
+    # Runs the block with a new span current, ends it, and records an
+    # exception the block raises, then re-raises it. In a blocking fiber
+    # (a thread's own) the span is also current in C for C code the block
+    # calls; in a non-blocking one (Fiber.new's default, a scheduler's) it
+    # is not: give C code the span, or use OtelCore.c_attached(span) { }.
     def in_span(name, attributes: nil, kind: :internal, with_parent: nil)
       span = start_span(name, with_parent: with_parent, attributes: attributes, kind: kind)
-      token = N.attach(span)
+      stack = (Thread.current[SPANS] ||= [])
+      stack.push(span)
+      token = Fiber.blocking? ? N.attach(span) : 0
       begin
         yield span
       rescue Exception => e # rubocop:disable Lint/RescueException
         span.record_exception(e)
-        span.status = [:error, "#{e.class}: #{e.message}"]
+        span.status = [:error, OtelCore.describe(e)]
         raise
       ensure
         N.detach(token)
+        stack.pop
         N.end_span(span)
       end
     end
   end
 
+  # "Class: message", whatever the exception's #message does.
+  def self.describe(error)
+    "#{error.class}: #{error.message}"
+  rescue StandardError
+    "#{error.class}: (unprintable)"
+  end
+
+  # Runs the block with `span` current in C on this thread, for C code
+  # called from a non-blocking fiber; the block must not switch fibers.
+  def self.c_attached(span)
+    raise TypeError, "c_attached needs an OtelCore::Span, not #{span.class}" unless span.is_a?(Span)
+
+    token = N.attach(span)
+    begin
+      yield span
+    ensure
+      N.detach(token)
+    end
+  end
+
+  # The span current in this fiber (in_span's), else in C on this thread
+  # (e.g. the host program's); none: a no-op span with all-zero ids.
+  def self.current_span = fiber_span || N.current_span
+
   # A metric instrument: counter.add(n, attributes: {}), histogram.record,
   # gauge.set. Integers stay integers in integer instruments.
   class Instrument
     def add(value, attributes: nil)
-      N.record(self, value, attributes)
+      return unless N.record(self, value, attributes) != 0
+
+      raise ArgumentError, "#{value} is not a whole number; this instrument records integers " \
+                           "(value_type: :float takes floats)"
     end
     alias record add
     alias set add
@@ -142,6 +192,8 @@ module OtelCore
 
     def make(kind, name, unit, description, value_type)
       raise TypeError, "instrument name must be a String, not #{name.class}" unless name.is_a?(String)
+      raise ArgumentError, "value_type must be :int or :float, not #{value_type.inspect}" unless
+        %i[int float].include?(value_type)
 
       N.instrument(self, kind, value_type == :int ? N::NUMBER_INT64 : N::NUMBER_DOUBLE, name, unit,
                    description) or raise ArgumentError, N.last_error
@@ -160,7 +212,16 @@ module OtelCore
     def method_missing(name, *args)
       return super unless name.to_s.end_with?("=") && args.size == 1
 
-      @settings["OTEL_#{name.to_s.chomp('=').upcase}"] = args.first.to_s
+      key = "OTEL_#{name.to_s.chomp('=').upcase}"
+      value = args.first
+      return @settings.delete(key) if value.nil? # unset: the environment applies
+
+      unless value.is_a?(String) || value.is_a?(Numeric) || value.is_a?(Symbol) || [true, false].include?(value)
+        raise TypeError, "#{key} must be a String, Numeric, Symbol or boolean, not #{value.class}"
+      end
+      raise ArgumentError, "#{key} contains a NUL byte" if value.to_s.include?("\0")
+
+      @settings[key] = value.to_s
     end
 
     def respond_to_missing?(name, include_private = false)
@@ -177,12 +238,18 @@ module OtelCore
   end
 
   # A new process-wide tracer provider.
+  # status 1 (OTEL_ERR_INVALID_ARGUMENT): a setting the core cannot use
+  def self.check(status)
+    return true if status.zero?
+
+    raise(status == 1 ? ArgumentError : Error, N.last_error)
+  end
+  private_class_method :check
+
   def self.configure
     config = Config.new
     yield config if block_given?
-    raise Error, N.last_error if N.configure(config.to_options) != 0
-
-    true
+    check(N.configure(config.to_options))
   end
 
   # OtelCore.configure_metrics(memory: true) { |c| ... }: the process-wide
@@ -191,9 +258,7 @@ module OtelCore
     config = Config.new
     yield config if block_given?
     config.settings["OTEL_METRICS_EXPORTER"] = "none" if memory
-    raise Error, N.last_error if N.configure_metrics(config.to_options, memory ? 1 : 0) != 0
-
-    true
+    check(N.configure_metrics(config.to_options, memory ? 1 : 0))
   end
 
   def self.tracer(name, version = nil)
@@ -210,14 +275,13 @@ module OtelCore
 
   def self.metric_value(name) = N.metric_value(name.to_s)
 
-  # The span current on this thread (e.g. the host program's); none: a
-  # no-op span with all-zero ids.
-  def self.current_span = N.current_span
 
   # Writes the current span (or `span`) into `carrier` with OTEL_PROPAGATORS.
   def self.inject(carrier = {}, span: nil)
+    raise TypeError, "carrier must be a Hash, not #{carrier.class}" unless carrier.is_a?(Hash)
+
     h = N.headers_new
-    N.inject(h, span)
+    N.inject(h, span || fiber_span)
     N.headers_count(h).times { |i| carrier[N.headers_name(h, i)] = N.headers_value(h, i) }
     carrier
   end
