@@ -32,6 +32,7 @@ bench: build
 	@if [ -x bench/python/run.sh ]; then BUILD_DIR=$(BUILD) bench/python/run.sh; fi
 	@if [ -f $(BUILD)/lua/otel_core_c.so ]; then LUA_CPATH="$(BUILD)/lua/?.so;;" LUA_PATH="bindings/lua/?.lua;;" lua5.4 bench/lua/bench.lua 2>/dev/null; fi
 	@if [ -f $(BUILD)/ruby/otel_core_native.so ]; then ruby -I $(BUILD)/ruby -I bindings/ruby/lib bench/ruby/bench.rb 2>/dev/null; fi
+	@$(BUILD)/bench/bench_machine
 
 fuzz: deps
 	@if [ -x tests/fuzz/run.sh ]; then tests/fuzz/run.sh; else echo "no fuzz targets yet"; fi

@@ -19,12 +19,15 @@ local function run_set(k)
     s:finish()
   end
 end
+-- best of 5, wall clock (os.clock is the whole process's CPU time: the
+-- export thread's too)
+local now = require("otel_core_c").now_ns
 local function best(fn)
   local b = math.huge
   for _ = 1, 5 do
-    local t0 = os.clock()
+    local t0 = now()
     fn(n)
-    b = math.min(b, (os.clock() - t0) * 1e9 / n)
+    b = math.min(b, (now() - t0) / n)
   end
   return b
 end

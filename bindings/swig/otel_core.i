@@ -59,6 +59,9 @@ OTEL_HANDLE(headers, Headers, otel_headers, otel_headers_free)
 %inline %{
 const char *otel_swig_version(void) { return otel_version(); }
 const char *otel_swig_last_error(void) { return otel_last_error(); }
+/* Wall-clock ns since the epoch (a double: exact to the microsecond until
+ * 2255), for timing in a language whose clock is coarse (Lua's os.time). */
+double otel_swig_now_ns(void) { return (double)otel_time_now_ns(); }
 
 /* ---- configuration ---- */
 
