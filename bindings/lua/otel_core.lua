@@ -115,8 +115,13 @@ end
 -- span lives here; C's thread-local current is set only on the main
 -- coroutine, which cannot yield (see with_span).
 local current = setmetatable({}, { __mode = "k" })
+-- spans with_span has pushed and not popped, over all coroutines: while 0
+-- (no with_span running), start_span skips the lookup. An abandoned
+-- coroutine keeps it above 0: then every start looks (still correct).
+local pushed = 0
 
 local function current_span()
+  if pushed == 0 then return nil end
   local st = current[coroutine.running()]
   return st and st[#st]
 end
@@ -141,6 +146,7 @@ local function capture(err) return setmetatable({ err = err, where = debug.trace
 local function finish_with(span, token, stack, ok, ...)
   c.detach(token)
   stack[#stack] = nil
+  pushed = pushed - 1
   if not ok then
     local r = ...
     local text = describe(r.err)
@@ -172,6 +178,7 @@ function Tracer:with_span(name, opts, fn)
     current[co] = stack
   end
   stack[#stack + 1] = span
+  pushed = pushed + 1
   return finish_with(span, main and c.attach(span) or 0, stack, xpcall(fn, capture, span))
 end
 

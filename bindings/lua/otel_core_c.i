@@ -27,12 +27,38 @@ static void otel_lua_pin(void) {
         (void)dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
 }
 
+/* A handle type's metatable, in the registry by name (luaL's way, for
+ * __name in messages) and by the address of its name (a static array),
+ * which it also carries at [1] as a light userdata: a type check reads
+ * that slot (an array access) instead of hashing a name into the
+ * registry on every argument. Pure Lua cannot make such a light userdata;
+ * what moves metatables onto other userdata (debug.setmetatable) defeats
+ * luaL_testudata just the same. */
 static void otel_lua_newmt(lua_State *L, const char *name, lua_CFunction gc) {
     luaL_newmetatable(L, name);
     lua_pushcfunction(L, gc);
     lua_setfield(L, -2, "__gc");
-    lua_pop(L, 1);
+    lua_pushlightuserdata(L, (void *)name);
+    lua_rawseti(L, -2, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, name);
 }
+
+/* The userdata at idx if its metatable is `tname`'s, else NULL. */
+static void *otel_lua_test(lua_State *L, int idx, const char *tname) {
+    void *p = lua_touserdata(L, idx);
+    if (!p || !lua_getmetatable(L, idx)) return NULL;
+    int t = lua_rawgeti(L, -1, 1);
+    const void *tag = t == LUA_TLIGHTUSERDATA ? lua_touserdata(L, -1) : NULL;
+    lua_pop(L, 2);
+    return tag == (const void *)tname ? p : NULL;
+}
+
+static void otel_lua_setmt(lua_State *L, const char *tname) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, tname);
+    lua_setmetatable(L, -2);
+}
+
+static const char otel_lua_tname_span[] = "otel_core.span";
 
 /* The type of the value at idx for messages: a handle's type name, or
  * Lua's. */
@@ -48,7 +74,7 @@ static const char *otel_lua_typename(lua_State *L, int idx) {
 /* A handle argument: nil -> NULL; anything but a `tname` userdata raises. */
 static void *otel_lua_udata(lua_State *L, int idx, const char *tname, const char *fn, const char *what) {
     if (lua_isnil(L, idx)) return NULL;
-    void *p = luaL_testudata(L, idx, tname);
+    void *p = otel_lua_test(L, idx, tname);
     if (!p) luaL_error(L, "%s: expected %s, got %s", fn, what ? what : tname, otel_lua_typename(L, idx));
     return p;
 }
@@ -59,7 +85,7 @@ static void otel_lua_push_handle(lua_State *L, void *h, const char *tname) {
         return;
     }
     *(void **)lua_newuserdatauv(L, sizeof(void *), 0) = h;
-    luaL_setmetatable(L, tname);
+    otel_lua_setmt(L, tname);
 }
 
 /* __gc and type name of each handle type. A __gc is reachable from Lua
@@ -68,7 +94,7 @@ static void otel_lua_push_handle(lua_State *L, void *h, const char *tname) {
 #define OTEL_LUA_HANDLE(NAME, CTYPE, FREE)                                     \
     static const char otel_lua_tname_##NAME[] = "otel_core." #NAME;            \
     static int otel_lua_gc_##NAME(lua_State *L) {                              \
-        CTYPE **p = (CTYPE **)luaL_testudata(L, 1, otel_lua_tname_##NAME);     \
+        CTYPE **p = (CTYPE **)otel_lua_test(L, 1, otel_lua_tname_##NAME);      \
         if (p && *p) {                                                         \
             FREE(*p);                                                          \
             *p = NULL;                                                         \
@@ -79,7 +105,7 @@ static void otel_lua_push_handle(lua_State *L, void *h, const char *tname) {
 #define OTEL_LUA_GC(NAME) otel_lua_gc_##NAME
 
 static int otel_lua_gc_span(lua_State *L) {
-    otel_swig_span *b = (otel_swig_span *)luaL_testudata(L, 1, "otel_core.span");
+    otel_swig_span *b = (otel_swig_span *)otel_lua_test(L, 1, otel_lua_tname_span);
     if (b && b->s) { /* collected without finish: released, never ended */
         otel_span_release(b->s);
         b->s = NULL;
@@ -162,43 +188,43 @@ static void otel_lua_value(lua_State *L, int idx, otel_attr *a, unsigned char **
     }
 }
 
-/* A table of attributes at `idx` into `buf` (or a scratch userdata left on
- * the stack when it does not fit); nil: none. Raises on anything else. */
+/* A table of attributes at `idx` into `buf`, in one pass over the table;
+ * what does not fit (more than OTEL_LUA_STACK_ATTRS, array elements) goes
+ * to scratch userdata left on the stack below the traversal until the call
+ * returns. nil: none. Raises on anything else. */
 static const otel_attr *otel_lua_attrs(lua_State *L, int idx, otel_attr *buf, size_t *n_out,
                                        const char *fn) {
     *n_out = 0;
     if (lua_isnoneornil(L, idx)) return NULL;
     if (!lua_istable(L, idx)) luaL_error(L, "%s: attributes must be a table, got %s", fn, luaL_typename(L, idx));
     idx = lua_absindex(L, idx);
-    size_t n = 0, extra = 0;
+    otel_attr *attrs = buf;
+    size_t n = 0, cap = OTEL_LUA_STACK_ATTRS;
     lua_pushnil(L);
-    while (lua_next(L, idx)) {
+    while (lua_next(L, idx)) { /* key at -2, value at -1 */
         if (lua_type(L, -2) != LUA_TSTRING)
             luaL_error(L, "%s: attribute keys must be strings, got %s", fn, luaL_typename(L, -2));
-        extra += otel_lua_array_bytes(L, -1);
-        n++;
-        lua_pop(L, 1);
-    }
-    if (n == 0) return NULL;
-    otel_attr *attrs = buf;
-    unsigned char *scratch = NULL;
-    size_t own = n > OTEL_LUA_STACK_ATTRS ? n * sizeof(otel_attr) : 0;
-    if (own + extra) { /* stays on the stack until the call returns */
-        unsigned char *mem = (unsigned char *)lua_newuserdatauv(L, own + extra, 0);
-        if (own) attrs = (otel_attr *)mem;
-        scratch = mem + own;
-    }
-    size_t i = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        otel_attr *a = &attrs[i++];
+        if (n == cap) {
+            otel_attr *grown = (otel_attr *)lua_newuserdatauv(L, 2 * cap * sizeof(otel_attr), 0);
+            memcpy(grown, attrs, n * sizeof *attrs);
+            attrs = grown;
+            cap *= 2;
+            lua_rotate(L, -3, 1); /* below the key: the traversal goes on */
+        }
+        otel_attr *a = &attrs[n++];
         memset(a, 0, sizeof *a);
         a->key = lua_tolstring(L, -2, &a->key_len); /* a string: no conversion */
+        unsigned char *scratch = NULL;
+        size_t bytes = otel_lua_array_bytes(L, -1);
+        if (bytes) {
+            scratch = (unsigned char *)lua_newuserdatauv(L, bytes, 0);
+            lua_rotate(L, -3, 1);
+        }
         otel_lua_value(L, lua_gettop(L), a, &scratch, fn, a->key);
         lua_pop(L, 1);
     }
     *n_out = n;
-    return attrs;
+    return n ? attrs : NULL;
 }
 %}
 
@@ -215,27 +241,27 @@ static const otel_attr *otel_lua_attrs(lua_State *L, int idx, otel_attr *buf, si
 %enddef
 
 %typemap(in) otel_swig_span * %{
-    $1 = (otel_swig_span *)otel_lua_udata(L, $input, "otel_core.span", "$symname", NULL);
+    $1 = (otel_swig_span *)otel_lua_udata(L, $input, otel_lua_tname_span, "$symname", NULL);
 %}
 /* always a span object (a NULL handle inside makes every call a no-op) */
 %typemap(out) otel_swig_span %{
     *(otel_swig_span *)lua_newuserdatauv(L, sizeof(otel_swig_span), 0) = $1;
-    luaL_setmetatable(L, "otel_core.span");
+    otel_lua_setmt(L, otel_lua_tname_span);
     SWIG_arg++;
 %}
 %init %{
     otel_lua_pin();
-    otel_lua_newmt(L, "otel_core.span", otel_lua_gc_span);
+    otel_lua_newmt(L, otel_lua_tname_span, otel_lua_gc_span);
 %}
 
 /* nil, a context, or a span (a context made for the call) */
 %typemap(in) otel_context *PARENT (otel_context *made = NULL) %{
     if (lua_isnil(L, $input)) {
         $1 = NULL;
-    } else if (luaL_testudata(L, $input, "otel_core.span")) {
+    } else if (otel_lua_test(L, $input, otel_lua_tname_span)) {
         $1 = made = otel_swig_span_context((otel_swig_span *)lua_touserdata(L, $input));
     } else {
-        $1 = *(otel_context **)otel_lua_udata(L, $input, "otel_core.context", "$symname",
+        $1 = *(otel_context **)otel_lua_udata(L, $input, otel_lua_tname_context, "$symname",
                                                    "a span or otel_core.context");
     }
 %}
