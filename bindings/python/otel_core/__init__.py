@@ -207,17 +207,18 @@ def _attrs(attributes):
         return _NO_ATTRS
     try:
         # the value types are part of the key: 1, 1.0 and True are equal
-        # (and hash alike) in Python but are three attribute types; tuples
-        # are not cached ((1,) == (True,) and (1, 2) == (1.0, 2))
-        types = tuple(map(type, attributes.values()))
-        key = (*attributes.items(), *types) if _SCALARS.issuperset(types) else None
-        hit = _ATTR_CACHE.get(key) if key is not None else None
+        # (and hash alike) in Python but are three attribute types
+        key = (*attributes.items(), *map(type, attributes.values()))
+        hit = _ATTR_CACHE.get(key)
         if hit is not None:
             return hit
     except (AttributeError, TypeError):  # not a mapping, or unhashable values
         key = None
     built = _build_attrs(attributes)
-    if key is not None:
+    # only sets of scalars are kept: a tuple's elements are not typed in
+    # the key ((1,) == (True,), (1, 2) == (1.0, 2)); none being stored, a
+    # lookup with one can never hit
+    if key is not None and _SCALARS.issuperset(key[len(attributes):]):
         if len(_ATTR_CACHE) >= _ATTR_CACHE_MAX:
             _ATTR_CACHE.clear()
         _ATTR_CACHE[key] = built
