@@ -108,10 +108,12 @@ module OtelCore
 
   class Tracer
     # with_parent: a Span, a Context, or nil for the current span (this
-    # fiber's, else the one current in C: the host program's).
+    # fiber's, else the one current in C: the host program's). In a
+    # blocking fiber in_span made its span current in C as well, so C's is
+    # the answer there without a fiber-local lookup.
     def start_span(name, with_parent: nil, attributes: nil, kind: :internal)
       N.start_span(self, name, KINDS.fetch(kind) { raise ArgumentError, "kind must be one of #{KINDS.keys.join(', ')}, not #{kind.inspect}" },
-                   attributes, with_parent || OtelCore.fiber_span)
+                   attributes, with_parent || (Fiber.blocking? ? nil : OtelCore.fiber_span))
     end
 
     # Runs the block with a new span current, ends it, and records an
