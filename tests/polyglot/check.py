@@ -41,6 +41,8 @@ if set(spans) == set(want):
     check("the root carries every attribute type",
           {"stringValue", "boolValue", "intValue", "doubleValue"} <= {next(iter(v)) for v in attrs.values()}
           and all(k in attrs for k in ("tags", "flags", "sizes", "ratios")), str(attrs))
+    check("the root carries its event",
+          [e["name"] for e in root.get("events", [])] == ["request.received"], str(root.get("events")))
     v = spans["c.validate_address"]
     check("an exception with ERROR status",
           v["status"].get("code") == 2 and v["events"][0]["name"] == "exception")
