@@ -38,9 +38,14 @@ s.serve_forever()
 
 
 def start_sink():
-    """An OTLP/HTTP endpoint on loopback that accepts and discards."""
+    """An OTLP/HTTP endpoint on loopback that accepts and discards; ended
+    when this process exits, however it exits (an orphan would hold the
+    caller's pipes open)."""
+    import atexit
     import subprocess
-    proc = subprocess.Popen([sys.executable, "-c", SINK], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", SINK], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    atexit.register(proc.kill)
     port = int(proc.stdout.readline())
     return proc, "http://127.0.0.1:%d" % port
 
