@@ -370,6 +370,22 @@ static otel__series *series_for(otel_instrument *inst, const otel_attr *attrs, s
     return s;
 }
 
+/* A series' spinlock (exponential buckets and exemplars): held for an
+ * index computation and an increment, or a copy. */
+static inline void series_spin_lock(otel__series *s) {
+    while (atomic_flag_test_and_set_explicit(&s->exph_lock, memory_order_acquire)) {
+    }
+}
+static inline void series_spin_unlock(otel__series *s) { atomic_flag_clear_explicit(&s->exph_lock, memory_order_release); }
+
+/* Every count of exponential buckets, the zero bucket's too. */
+static uint64_t exph_total(const otel__exph *h) {
+    uint64_t c = h->zero_count;
+    for (uint32_t k = 0; k < h->n; k++) c += h->counts[k];
+    for (uint32_t k = 0; k < h->neg_n; k++) c += h->neg_counts[k];
+    return c;
+}
+
 /* ---- recording ---------------------------------------------------------------------- */
 
 static inline void drop(otel_instrument *inst) {
@@ -414,10 +430,9 @@ static inline void apply(otel_instrument *inst, otel__series *s, int64_t iv, dou
     case OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM: {
         double v = from_int ? (double)iv : dv;
         if (s->exph) {
-            while (atomic_flag_test_and_set_explicit(&s->exph_lock, memory_order_acquire)) {
-            }
+            series_spin_lock(s);
             otel__exph_insert(s->exph, v, inst->exph_max);
-            atomic_flag_clear_explicit(&s->exph_lock, memory_order_release);
+            series_spin_unlock(s);
         } else {
             /* no count of its own (here or for exponential buckets):
              * collection sums the buckets, so the count always matches
@@ -525,8 +540,7 @@ static void offer_exemplar(otel_instrument *inst, otel__series *s, int64_t iv, d
     size_t slot = 0;
     if (inst->agg == OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM)
         slot = bucket_of(inst, v);
-    while (atomic_flag_test_and_set_explicit(&s->exph_lock, memory_order_acquire)) {
-    }
+    series_spin_lock(s);
     if (!s->exemplars) s->exemplars = calloc(n, sizeof *s->exemplars);
     if (s->exemplars) {
         otel__exemplar *e = &s->exemplars[slot];
@@ -555,7 +569,7 @@ static void offer_exemplar(otel_instrument *inst, otel__series *s, int64_t iv, d
             e->set = 1;
         }
     }
-    atomic_flag_clear_explicit(&s->exph_lock, memory_order_release);
+    series_spin_unlock(s);
 }
 
 /* The attributes a measurement is kept under (a view may filter them). */
@@ -1612,19 +1626,18 @@ static void period_min_max(otel__series *s, int ri, otel__point *p) {
     }
 }
 
-static int reclaimable(const otel_instrument *inst);
-
-/* One point of series `s` for reader slot `ri`; 0 when nothing to report. */
+/* One point of series `s` for reader slot `ri`; 0 when nothing to report.
+ * `copy_attrs`: the series may be freed while the data is kept (ADR 0003),
+ * so the point gets its own copy of the attributes. */
 static int make_point(otel_instrument *inst, otel__series *s, int ri, int temporality,
-                      uint64_t now, uint32_t epoch, otel__point *p, otel__arena *a) {
+                      uint64_t now, uint32_t epoch, int copy_attrs, otel__point *p, otel__arena *a) {
     otel__series_prev *prev = &s->prev[ri];
     int async = inst->kind >= OTEL_INSTRUMENT_OBSERVABLE_COUNTER;
     if (async && atomic_load(&s->observed_epoch) != epoch) return 0;
     memset(p, 0, sizeof *p);
     p->attrs = s->attrs;
     p->n_attrs = s->n_attrs;
-    if (reclaimable(inst) && s->n_attrs) {
-        /* the series may be freed while the data is kept: a copy */
+    if (copy_attrs && s->n_attrs) {
         otel__attrs copy = {0};
         otel__attrs_set_many(&copy, a, s->attrs, s->n_attrs, NULL, NULL);
         if (copy.count != s->n_attrs) return 0;
@@ -1638,13 +1651,10 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
         double sum = bitsd(atomic_load(&s->sum));
         otel__exph *snap = otel__arena_alloc(a, sizeof *snap);
         if (!snap) return 0;
-        while (atomic_flag_test_and_set_explicit(&s->exph_lock, memory_order_acquire)) {
-        }
+        series_spin_lock(s);
         memcpy(snap, s->exph, sizeof *snap);
-        atomic_flag_clear_explicit(&s->exph_lock, memory_order_release);
-        uint64_t count = snap->zero_count; /* the snapshot's own total */
-        for (uint32_t k = 0; k < snap->n; k++) count += snap->counts[k];
-        for (uint32_t k = 0; k < snap->neg_n; k++) count += snap->neg_counts[k];
+        series_spin_unlock(s);
+        uint64_t count = exph_total(snap); /* the snapshot's own total */
         p->exph = snap;
         p->min = bitsd(atomic_load(&s->min));
         p->max = bitsd(atomic_load(&s->max));
@@ -1744,13 +1754,12 @@ static void take_exemplars(const otel_instrument *inst, otel__series *s, otel__p
     size_t n = exemplar_slots(inst), k = 0;
     otel__exemplar *out = otel__arena_alloc(a, n * sizeof *out);
     if (!out) return;
-    while (atomic_flag_test_and_set_explicit((atomic_flag *)&s->exph_lock, memory_order_acquire)) {
-    }
+    series_spin_lock((otel__series *)s);
     for (size_t j = 0; j < n; j++) {
         if (s->exemplars[j].set) out[k++] = s->exemplars[j];
         memset(&s->exemplars[j], 0, sizeof s->exemplars[j]);
     }
-    atomic_flag_clear_explicit((atomic_flag *)&s->exph_lock, memory_order_release);
+    series_spin_unlock((otel__series *)s);
     for (size_t j = 0; j < k; j++) { /* filtered attributes, pointing into the copy */
         otel__exemplar *e = &out[j];
         otel_attr *at = e->n_kept ? otel__arena_alloc(a, e->n_kept * sizeof *at) : NULL;
@@ -1795,36 +1804,31 @@ static int reclaimable(const otel_instrument *inst) {
     return otel__reclaim_available();
 }
 
-static uint64_t exph_total(const otel__exph *h) {
-    uint64_t c = h->zero_count;
-    for (uint32_t k = 0; k < h->n; k++) c += h->counts[k];
-    for (uint32_t k = 0; k < h->neg_n; k++) c += h->neg_counts[k];
+/* The measurements a histogram series holds (its buckets' total). */
+static uint64_t histogram_count(const otel_instrument *inst, otel__series *s) {
+    uint64_t c = 0;
+    if (s->exph) {
+        series_spin_lock(s);
+        c = exph_total(s->exph);
+        series_spin_unlock(s);
+    }
+    for (size_t b = 0; s->buckets && b <= inst->n_bounds; b++) c += atomic_load(&s->buckets[b]);
     return c;
 }
 
-/* How many measurements series `s` holds (sums: its value), compared with
- * what reader slot ri last reported. 1 when they differ. */
+/* 1 when series `s` holds what reader slot ri has not reported (sums: a
+ * value it has not seen; histograms: more measurements). */
 static int unreported(const otel_instrument *inst, otel__series *s, int ri) {
     const otel__series_prev *p = &s->prev[ri];
     if (!p->time_ns) return 1;
-    if (s->exph) {
-        while (atomic_flag_test_and_set_explicit(&s->exph_lock, memory_order_acquire)) {
-        }
-        uint64_t c = exph_total(s->exph);
-        atomic_flag_clear_explicit(&s->exph_lock, memory_order_release);
-        return c != p->count;
-    }
-    if (s->buckets) {
-        uint64_t c = 0;
-        for (size_t b = 0; b <= inst->n_bounds; b++) c += atomic_load(&s->buckets[b]);
-        return c != p->count;
-    }
+    if (s->exph || s->buckets) return histogram_count(inst, s) != p->count;
     return atomic_load(&s->i) != p->i || bitsd(atomic_load(&s->d)) != p->d;
 }
 
 /* Retires every series of `inst` that had no measurement for a whole
- * interval of every reader and holds nothing unreported (under its lock): unlinked, so new lookups miss it; threads that found
- * it already may still write (phase 1). */
+ * interval of every reader and holds nothing unreported (under its lock):
+ * unlinked, so new lookups miss it; threads that found it already may
+ * still write (phase 1). */
 static void retire_idle(otel_instrument *inst) {
     const otel_meter_provider *mp = inst->meter->provider;
     otel__series *keep = NULL, *overflow = atomic_load(&inst->overflow);
@@ -1864,16 +1868,14 @@ static void fold_late(otel_instrument *inst, otel__series *s) {
     const otel__series_prev *p = &s->prev[r0];
     otel__series *live = NULL;
     if (s->exph || s->buckets) {
-        uint64_t count = s->exph ? exph_total(s->exph) : 0;
-        for (size_t b = 0; s->buckets && b <= inst->n_bounds; b++) count += atomic_load(&s->buckets[b]);
-        if (count == p->count || !(live = series_locked(inst, s->attrs, s->n_attrs))) return;
+        if (histogram_count(inst, s) == p->count || !(live = series_locked(inst, s->attrs, s->n_attrs)))
+            return;
         if (s->exph) {
             otel__exph late = *s->exph;
             otel__exph_subtract(&late, p->exph);
-            while (atomic_flag_test_and_set_explicit(&live->exph_lock, memory_order_acquire)) {
-            }
+            series_spin_lock(live);
             otel__exph_merge(live->exph, &late, inst->exph_max);
-            atomic_flag_clear_explicit(&live->exph_lock, memory_order_release);
+            series_spin_unlock(live);
         } else {
             for (size_t b = 0; b <= inst->n_bounds; b++)
                 atomic_fetch_add(&live->buckets[b], atomic_load(&s->buckets[b]) - p->buckets[b]);
@@ -2029,8 +2031,9 @@ static otel_status collect_locked(otel_metric_reader *r, otel_metrics_data **out
             met->points = otel__arena_alloc(&d->arena, n * sizeof *met->points);
             met->n_points = 0;
             if (!met->points) continue;
+            int copy = reclaimable(inst);
             for (otel__series *s = head; s; s = s->all_next) {
-                int made = make_point(inst, s, r->index, met->temporality, now, epoch,
+                int made = make_point(inst, s, r->index, met->temporality, now, epoch, copy,
                                       &met->points[met->n_points], &d->arena);
                 if (made) {
                     take_exemplars(inst, s, &met->points[met->n_points], &d->arena);
