@@ -284,23 +284,18 @@ otel_swig_instrument *otel_swig_create_instrument(otel_swig_meter *m, int kind, 
     return i;
 }
 /* An integer into an integer instrument as is; anything else as a double. */
-/* 0, or 1 when a float that is not a whole number meets an integer
- * instrument (the layers raise: it is never truncated in silence). NaN and
- * infinities go to the core, which drops and counts them. */
+/* 0, or 1 when a finite float that is not a whole number meets an integer
+ * instrument, which the core drops and counts: the layers raise for it
+ * (a user's mistake, not data). The core decides everything else. */
 int otel_swig_record(otel_swig_instrument *i, otel_swig_number v, const otel_attr *attrs,
                      size_t n_attrs) {
     if (!i) return 0;
-    if (v.is_int && i->is_int) {
+    if (v.is_int) {
         otel_instrument_record_i64(i->i, v.i, attrs, n_attrs);
-    } else if (i->is_int && v.d == v.d && v.d > -1e300 && v.d < 1e300) {
-        if (!(v.d >= -9223372036854775808.0 && v.d < 9223372036854775808.0) ||
-            v.d != (double)(int64_t)v.d)
-            return 1;
-        otel_instrument_record_i64(i->i, (int64_t)v.d, attrs, n_attrs);
-    } else {
-        otel_instrument_record_f64(i->i, v.is_int ? (double)v.i : v.d, attrs, n_attrs);
+        return 0;
     }
-    return 0;
+    otel_instrument_record_f64(i->i, v.d, attrs, n_attrs);
+    return i->is_int && isfinite(v.d) && v.d != trunc(v.d);
 }
 /* For tests: the sum over points of metric `name` in the memory reader
  * (histograms: the count); NaN when absent. */

@@ -348,8 +348,12 @@ OTEL_API otel_instrument *otel_meter_gauge_i64(otel_meter *m, const char *name, 
 /**
  * Records a measurement: adds to a counter or up-down counter, records
  * into a histogram, sets a gauge. The _i64 form suits int64 instruments and
- * the _f64 form double ones (a mismatch converts). Attributes are copied
- * when a series is first made. Never blocks on export; thread-safe.
+ * the _f64 form double ones. A mismatch converts when nothing is lost: an
+ * int64 instrument takes a double only if it is a whole number in int64's
+ * range (1.5 or 1e300 are dropped and counted, never truncated). NaN,
+ * infinities and negative counter or histogram values are dropped and
+ * counted too (otel_meter_provider_dropped). Attributes are copied when a
+ * series is first made. Never blocks on export; thread-safe.
  * @since 1.0
  */
 OTEL_API void otel_instrument_record_i64(otel_instrument *inst, int64_t value,

@@ -483,6 +483,17 @@ static inline int valid(otel_instrument *inst, double v) {
     return !inst->meter->provider->disabled;
 }
 
+/* A double an int64 instrument can take: a whole number in range (the
+ * conversion of any other is lossy, or undefined past int64). */
+static inline int whole_i64(double v) {
+    return v >= -9223372036854775808.0 && v < 9223372036854775808.0 && v == (double)(int64_t)v;
+}
+
+/* valid(), for a double measurement. */
+static inline int valid_f64(otel_instrument *inst, double v) {
+    return valid(inst, v) && (inst->number != OTEL_NUMBER_INT64 || whole_i64(v));
+}
+
 /* ---- exemplars ---- */
 
 static size_t exemplar_slots(const otel_instrument *inst) {
@@ -557,7 +568,7 @@ static void offer_exemplar(otel_instrument *inst, otel__series *s, int64_t iv, d
         }
         if (e) {
             e->time_ns = otel__clock_real_ns();
-            e->i = from_int ? iv : (int64_t)dv;
+            e->i = from_int ? iv : is_int(inst) ? (int64_t)dv : 0; /* whole: checked at entry */
             e->d = v;
             memcpy(e->trace_id, sc.trace_id, 16);
             memcpy(e->span_id, sc.span_id, 8);
@@ -614,7 +625,7 @@ OTEL_API void otel_instrument_record_i64(otel_instrument *inst, int64_t value,
 
 OTEL_API void otel_instrument_record_f64(otel_instrument *inst, double value,
                                          const otel_attr *attrs, size_t n_attrs) {
-    if (!valid(inst, value) || (!attrs && n_attrs)) {
+    if (!valid_f64(inst, value) || (!attrs && n_attrs)) {
         drop(inst);
         return;
     }
@@ -748,7 +759,7 @@ OTEL_API void otel_bound_record_i64(otel_bound_instrument *b, int64_t value) {
 }
 
 OTEL_API void otel_bound_record_f64(otel_bound_instrument *b, double value) {
-    if (!b || !valid(b->inst, value)) {
+    if (!b || !valid_f64(b->inst, value)) {
         drop(b ? b->inst : NULL);
         return;
     }
@@ -1270,7 +1281,7 @@ static void observe(otel_observer *o, otel_instrument *inst, int64_t iv, double 
     int mine = 0;
     for (size_t i = 0; i < o->cb->n && !mine; i++) mine = o->cb->insts[i] == inst;
     double v = from_int ? (double)iv : dv;
-    if (!mine || isnan(v) || (!attrs && n)) {
+    if (!mine || isnan(v) || (!attrs && n) || (!from_int && is_int(inst) && !whole_i64(dv))) {
         drop(inst);
         return;
     }

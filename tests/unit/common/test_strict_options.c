@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "otel/otel.h"
+#include "trace/trace_fixture.h"
+
+static void clean_env(void) { unsetenv("OTEL_TRACES_SAMPLER"); }
 
 static otel_options *strict_with(const char *name, const char *value) {
     otel_options *o;
@@ -125,18 +128,8 @@ START_TEST(test_meter_provider_propagators_and_processor) {
 }
 END_TEST
 
-int main(void) {
-    unsetenv("OTEL_TRACES_SAMPLER");
-    Suite *s = suite_create("strict_options");
-    TCase *tc = tcase_create("strict_options");
-    tcase_add_test(tc, test_bad_values_in_code_fail_the_tracer_provider);
-    tcase_add_test(tc, test_a_fixed_value_is_judged_again);
-    tcase_add_test(tc, test_environment_and_lenient_handles_keep_the_spec_rule);
-    tcase_add_test(tc, test_meter_provider_propagators_and_processor);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+FX_MAIN("strict_options", clean_env, NULL,
+        test_bad_values_in_code_fail_the_tracer_provider,
+        test_a_fixed_value_is_judged_again,
+        test_environment_and_lenient_handles_keep_the_spec_rule,
+        test_meter_provider_propagators_and_processor)

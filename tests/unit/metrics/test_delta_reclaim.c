@@ -16,6 +16,7 @@
 #include "metrics/internal.h"
 #include "metrics_fixture.h"
 #include "otel/otel.h"
+#include "trace/trace_fixture.h"
 
 static otel_meter_provider *mp;
 static otel_metric_reader *del, *cum;
@@ -294,23 +295,12 @@ START_TEST(test_sums_exact_while_series_churn) {
 }
 END_TEST
 
-int main(void) {
-    Suite *s = suite_create("delta_reclaim");
-    TCase *tc = tcase_create("delta_reclaim");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_idle_series_make_room_for_new_sets);
-    tcase_add_test(tc, test_a_series_with_data_each_interval_stays);
-    tcase_add_test(tc, test_cumulative_reader_keeps_every_series);
-    tcase_add_test(tc, test_up_down_counters_stay_cumulative_and_kept);
-    tcase_add_test(tc, test_bound_handle_keeps_its_series);
-    tcase_add_test(tc, test_histograms_of_both_kinds_are_reclaimed);
-    tcase_add_test(tc, test_collected_data_outlives_its_series);
-    tcase_add_test(tc, test_sums_exact_while_series_churn);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+FX_MAIN("delta_reclaim", setup, teardown,
+        test_idle_series_make_room_for_new_sets,
+        test_a_series_with_data_each_interval_stays,
+        test_cumulative_reader_keeps_every_series,
+        test_up_down_counters_stay_cumulative_and_kept,
+        test_bound_handle_keeps_its_series,
+        test_histograms_of_both_kinds_are_reclaimed,
+        test_collected_data_outlives_its_series,
+        test_sums_exact_while_series_churn)

@@ -10,6 +10,7 @@
 
 #include "metrics_fixture.h"
 #include "otel/otel.h"
+#include "trace/trace_fixture.h"
 
 static otel_meter_provider *mp;
 static otel_metric_reader *reader;
@@ -177,21 +178,10 @@ START_TEST(test_threads_sharing_a_shard_keep_exact_sums) {
 }
 END_TEST
 
-int main(void) {
-    Suite *s = suite_create("series_hints");
-    TCase *tc = tcase_create("series_hints");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_equal_values_under_other_keys_stay_apart);
-    tcase_add_test(tc, test_any_order_is_one_series);
-    tcase_add_test(tc, test_invalid_attributes_after_a_hint);
-    tcase_add_test(tc, test_repeated_key_is_its_canonical_set);
-    tcase_add_test(tc, test_more_sets_than_hint_slots);
-    tcase_add_test(tc, test_threads_sharing_a_shard_keep_exact_sums);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+FX_MAIN("series_hints", setup, teardown,
+        test_equal_values_under_other_keys_stay_apart,
+        test_any_order_is_one_series,
+        test_invalid_attributes_after_a_hint,
+        test_repeated_key_is_its_canonical_set,
+        test_more_sets_than_hint_slots,
+        test_threads_sharing_a_shard_keep_exact_sums)

@@ -774,6 +774,44 @@ START_TEST(test_every_call_survives_null_and_bad_indexes) {
 }
 END_TEST
 
+static void observe_halves(otel_observer *o, void *ud) {
+    otel_observer_observe_f64(o, *(otel_instrument **)ud, 2.5, NULL, 0); /* dropped */
+    otel_observer_observe_f64(o, *(otel_instrument **)ud, 4.0, NULL, 0);
+}
+
+/* An int64 instrument takes a double only when it is a whole number in
+ * range: 1.5 is not truncated to 1, 1e300 (undefined to convert) is not
+ * recorded at all; both are dropped and counted. */
+START_TEST(test_doubles_into_int_instruments_are_whole_or_dropped) {
+    otel_instrument *c = otel_meter_counter_i64(mtr, "whole", NULL, NULL);
+    uint64_t dropped = otel_meter_provider_dropped(prov);
+    otel_counter_add_f64(c, 2.0, NULL, 0);
+    otel_counter_add_f64(c, 1.5, NULL, 0);
+    otel_counter_add_f64(c, 1e300, NULL, 0);
+    otel_counter_add_f64(c, 9223372036854775808.0, NULL, 0); /* 2^63: just past int64 */
+    otel_attr a[] = {OTEL_ATTR_STR("k", "v")};
+    otel_bound_instrument *b = otel_instrument_bind(c, a, 1);
+    otel_bound_record_f64(b, 0.5);
+    otel_bound_record_f64(b, 3.0);
+    otel_bound_instrument_release(b);
+    otel_instrument *g = otel_meter_gauge_i64(mtr, "whole.gauge", NULL, NULL);
+    otel_instrument_record_f64(g, 7.0, NULL, 0);
+    otel_instrument_record_f64(g, 7.25, NULL, 0);
+    otel_instrument *oc;
+    ck_assert_int_eq(otel_meter_create_instrument(&oc, mtr, OTEL_INSTRUMENT_OBSERVABLE_COUNTER,
+                                                  OTEL_NUMBER_INT64, "whole.observed", NULL, NULL),
+                     OTEL_OK);
+    ck_assert_int_eq(otel_meter_register_callback(mtr, observe_halves, &oc, &oc, 1, NULL), OTEL_OK);
+    otel_metrics_data *d = NULL;
+    ck_assert_int_eq(otel_metric_reader_collect(rc, &d), OTEL_OK);
+    ck_assert_int_eq(point_of(d, "whole", 0).i + point_of(d, "whole", 1).i, 5); /* 2, and 3 bound */
+    ck_assert_int_eq(point_of(d, "whole.gauge", 0).i, 7);
+    ck_assert_int_eq(point_of(d, "whole.observed", 0).i, 4);
+    otel_metrics_data_release(d);
+    ck_assert_uint_eq(otel_meter_provider_dropped(prov), dropped + 6);
+}
+END_TEST
+
 FX_MAIN("metrics.spec_edges", up, down,
         test_name_and_unit_rules,
         test_duplicates_case_insensitive_and_conflicts,
@@ -789,4 +827,5 @@ FX_MAIN("metrics.spec_edges", up, down,
         test_observations_merged_into_one_series_add_up,
         test_shorthands_make_what_they_name,
         test_bound_handles_offer_exemplars,
-        test_every_call_survives_null_and_bad_indexes)
+        test_every_call_survives_null_and_bad_indexes,
+        test_doubles_into_int_instruments_are_whole_or_dropped)
