@@ -145,12 +145,17 @@ class OtelValueError(OtelError, ValueError):
 _BAD_ARGUMENT = (1, 6, 9)  # OTEL_ERR_INVALID_ARGUMENT, _PARSE, _LIMIT
 
 
-def _describe(exc_type, exc):
-    """An ERROR status description, whatever the exception's __str__ does."""
+def _exc_text(exc):
+    """str(exc), whatever the exception's __str__ does."""
     try:
-        return "%s: %s" % (exc_type.__name__, exc)
+        return str(exc)
     except Exception:
-        return "%s: <unprintable>" % exc_type.__name__
+        return "<unprintable %s>" % type(exc).__qualname__
+
+
+def _describe(exc_type, exc):
+    """An ERROR status description."""
+    return "%s: %s" % (exc_type.__name__, _exc_text(exc))
 
 
 def _check(status, what):
@@ -374,20 +379,14 @@ def _c_parent(span):
     return span._context() if span is not None else lib.otel_context_root()
 
 
-class _CAttach:
-    """Makes a span current in C on this thread for a synchronous block, so
-    C code called from Python makes children of it. Not used while an
-    asyncio loop runs on the thread: tasks interleave their blocks, which
-    would detach C contexts out of order; there C code takes the parent
-    explicitly (Span.c_context) or inside ``with otel_core.c_attached():``."""
-    __slots__ = ("token",)
-
-    def __init__(self, span):
-        self.token = span._c_attach() if isinstance(span, Span) and _get_running_loop() is None else 0
-
-    def close(self):
-        _c_detach(self.token)
-        self.token = 0
+def _attach_in_c(span):
+    """Makes `span` current in C on this thread for a synchronous block, so
+    C code called from Python makes children of it; the token for
+    _c_detach (0: not attached). Not while an asyncio loop runs on the
+    thread: tasks interleave their blocks, which would detach C contexts
+    out of order; there C code takes the parent explicitly
+    (Span.c_context) or inside ``with otel_core.c_attached():``."""
+    return span._c_attach() if isinstance(span, Span) and _get_running_loop() is None else 0
 
 
 @contextlib.contextmanager
@@ -441,7 +440,7 @@ def use_span(span, end_on_exit=False, record_exception=True, set_status_on_excep
     if not isinstance(span, Span if not _HAVE_API else _ApiSpan):
         raise TypeError("use_span needs a Span, not %s" % type(span).__name__)
     token = _set_current(span)
-    cattach = _CAttach(span)
+    ctoken = _attach_in_c(span)
     try:
         yield span
     except BaseException as exc:
@@ -452,7 +451,7 @@ def use_span(span, end_on_exit=False, record_exception=True, set_status_on_excep
                 span.set_status("error", _describe(type(exc), exc))
         raise
     finally:
-        cattach.close()
+        _c_detach(ctoken)
         _reset_current(token)
         if end_on_exit:
             span.end()
@@ -543,10 +542,7 @@ class Span(_SpanBase):
         if not isinstance(exception, BaseException):
             raise TypeError("record_exception needs an exception, not %s" % type(exception).__name__)
         t = _b(type(exception).__qualname__)
-        try:
-            m = _b(str(exception))
-        except Exception:  # never replace the caller's exception with ours
-            m = b"<unprintable %s>" % t
+        m = _b(_exc_text(exception))  # never replace the caller's exception with ours
         st = _b("".join(traceback.format_exception(type(exception), exception,
                                                    exception.__traceback__)))
         arr, n, _keep = _attrs(attributes)
@@ -711,8 +707,7 @@ class _AsCurrent(contextlib.ContextDecorator):
         context, kind, attributes, links, start_time, _rec, _status, _end = self._args
         span = self._tracer.start_span(self._name, context, kind, attributes, links, start_time)
         self._token = _set_current(span)
-        # current in C too, for C code called in the block (not under asyncio)
-        self._c = span._c_attach() if _get_running_loop() is None else 0
+        self._c = _attach_in_c(span)
         self._span = span
         return span
 

@@ -54,12 +54,8 @@ module OtelCore
     def record_exception(exception)
       raise TypeError, "record_exception needs an Exception, not #{exception.class}" unless exception.is_a?(Exception)
 
-      message = begin
-        exception.message.to_s
-      rescue StandardError
-        "(unprintable)"
-      end
-      N.record_exception(self, exception.class.name.to_s, message, (exception.backtrace || []).join("\n"))
+      N.record_exception(self, exception.class.name.to_s, OtelCore.message_of(exception),
+                         (exception.backtrace || []).join("\n"))
       self
     end
 
@@ -140,12 +136,15 @@ module OtelCore
     end
   end
 
-  # "Class: message", whatever the exception's #message does.
-  def self.describe(error)
-    "#{error.class}: #{error.message}"
+  # error.message, whatever the exception's #message does.
+  def self.message_of(error)
+    error.message.to_s
   rescue StandardError
-    "#{error.class}: (unprintable)"
+    "(unprintable)"
   end
+
+  # "Class: message", for an ERROR status.
+  def self.describe(error) = "#{error.class}: #{message_of(error)}"
 
   # Runs the block with `span` current in C on this thread, for C code
   # called from a non-blocking fiber; the block must not switch fibers.

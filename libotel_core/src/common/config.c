@@ -139,8 +139,10 @@ void otel__options_reject(const otel_options *co, const char *name, const char *
     va_end(ap);
 }
 
+int otel__options_failed(const otel_options *o) { return o && atomic_load(&o->failed); }
+
 otel_status otel__options_verdict(const otel_options *o, const char *what) {
-    if (!o || !atomic_load(&o->failed)) return OTEL_OK;
+    if (!otel__options_failed(o)) return OTEL_OK;
     return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "%s: %s", what, o->bad);
 }
 

@@ -102,6 +102,8 @@ void otel__options_reject(const otel_options *opts, const char *name, const char
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* 1 when a strict handle recorded a bad value. */
+int otel__options_failed(const otel_options *opts);
 /* OTEL_OK, or OTEL_ERR_INVALID_ARGUMENT with the recorded message as the
  * last error ("what: message"): constructors call it once they have read
  * their options. */

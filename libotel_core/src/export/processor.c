@@ -243,7 +243,7 @@ otel_status otel__default_processor(otel_processor **out, const otel_options *op
     }
     otel_exporter_release(e);
     /* strict options that failed: the provider reports it, no warning */
-    if (st != OTEL_OK && otel__options_verdict(opts, "") == OTEL_OK)
+    if (st != OTEL_OK && !otel__options_failed(opts))
         OTEL_LOG_W("no span exporter: %s", otel_last_error());
     return st;
 }
