@@ -426,8 +426,6 @@ def _reset_current(token):
             return
         except ValueError:  # made in another context: let the API report it
             pass
-        except TypeError:  # not a token of ours (the API's detach reports it)
-            pass
     if _HAVE_API:
         _otel_context.detach(token)
     else:
