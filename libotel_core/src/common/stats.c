@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "common/fork.h"
+#include "common/forklock.h"
 #include "common/stats.h"
 
 OTEL__TLS unsigned otel__stats_tls_shard;
@@ -25,17 +27,35 @@ static void shard_release(void *p) {
     otel__stats_tls_line = 0;
 }
 
-/* After fork only the forking thread lives: the other owners are gone. */
-static void shard_fork_child(void) {
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static otel__stats *live_head;
+
+static void zero(otel__stats *s) {
+    for (int k = 0; k < OTEL__STATS_SHARDS; k++)
+        for (int i = 0; i < OTEL_STAT__COUNT; i++) atomic_store_explicit(&s->shard[k].v[i], 0, memory_order_relaxed);
+    s->last_error[0] = '\0';
+}
+
+/* After fork only the forking thread lives: the other shard owners are
+ * gone, and every counter starts again from zero. live_lock is free here
+ * (a LOCKS handler let it go); a stats lock another thread held at fork
+ * time is made anew. */
+static void stats_fork_child(void) {
     unsigned t = otel__stats_tls_shard;
     atomic_store(&owned_mask,
                  t & OTEL__STATS_OWNED ? 1u << ((t & ~OTEL__STATS_OWNED) - 1) : 0u);
+    for (otel__stats *s = live_head; s; s = s->live_next) {
+        pthread_mutex_init(&s->lock, NULL);
+        zero(s);
+    }
 }
 
-static void shard_init(void) {
-    pthread_key_create(&shard_key, shard_release);
-    pthread_atfork(NULL, NULL, shard_fork_child);
+static void stats_register_fork(void) {
+    otel__forklock_add(&live_lock);
+    otel__fork_register_handlers(OTEL__FORK_STATE, NULL, NULL, stats_fork_child);
 }
+
+static void shard_init(void) { pthread_key_create(&shard_key, shard_release); }
 
 unsigned otel__stats_assign_shard(void) {
     pthread_once(&shard_once, shard_init);
@@ -57,13 +77,29 @@ unsigned otel__stats_assign_shard(void) {
 }
 
 void otel__stats_init(otel__stats *s) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, stats_register_fork);
     for (int k = 0; k < OTEL__STATS_SHARDS; k++)
         for (int i = 0; i < OTEL_STAT__COUNT; i++) atomic_init(&s->shard[k].v[i], 0);
     pthread_mutex_init(&s->lock, NULL);
     s->last_error[0] = '\0';
+    pthread_mutex_lock(&live_lock);
+    s->live_prev = NULL;
+    s->live_next = live_head;
+    if (live_head) live_head->live_prev = s;
+    live_head = s;
+    pthread_mutex_unlock(&live_lock);
 }
 
-void otel__stats_destroy(otel__stats *s) { pthread_mutex_destroy(&s->lock); }
+void otel__stats_destroy(otel__stats *s) {
+    pthread_mutex_lock(&live_lock);
+    if (s->live_prev) s->live_prev->live_next = s->live_next;
+    else if (live_head == s) live_head = s->live_next;
+    if (s->live_next) s->live_next->live_prev = s->live_prev;
+    s->live_prev = s->live_next = NULL;
+    pthread_mutex_unlock(&live_lock);
+    pthread_mutex_destroy(&s->lock);
+}
 
 uint64_t otel__stats_get(const otel__stats *s, otel_stat which) {
     if (which == OTEL_STAT_LAST_EXPORT_TIME_NS || which == OTEL_STAT_LAST_ERROR_TIME_NS)

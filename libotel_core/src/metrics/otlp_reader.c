@@ -789,11 +789,7 @@ static otel_status periodic_new(otel_metric_reader **out, const otel_options *op
     p->timeout_ms = (uint32_t)otel__opt_int(opts, "OTEL_METRIC_EXPORT_TIMEOUT", 30000, 1, 86400000);
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->export_lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&p->wake, &ca);
-    pthread_condattr_destroy(&ca);
+    otel__cond_init_mono(&p->wake);
     r->impl = p;
     r->vt = &periodic_vt;
     return OTEL_OK;

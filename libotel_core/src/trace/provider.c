@@ -121,7 +121,6 @@ OTEL_API otel_status otel_tracer_provider_new(otel_tracer_provider **out,
     if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_tracer_provider_new: out is NULL");
     otel_tracer_provider *tp = provider_alloc();
     if (!tp) return otel__fail(OTEL_ERR_NO_MEMORY, "otel_tracer_provider_new: out of memory");
-    otel__fork_register();
     tp->disabled = otel__opt_bool(opts, "OTEL_SDK_DISABLED", 0);
     otel_resource *base = NULL;
     otel_status st = otel__resource_default_opts(&base, opts);
