@@ -27,8 +27,7 @@ static void shard_release(void *p) {
     otel__stats_tls_line = 0;
 }
 
-static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
-static otel__stats *live_head;
+static otel__live_list live = OTEL__LIVE_LIST_INIT;
 
 static void zero(otel__stats *s) {
     for (int k = 0; k < OTEL__STATS_SHARDS; k++)
@@ -44,14 +43,15 @@ static void stats_fork_child(void) {
     unsigned t = otel__stats_tls_shard;
     atomic_store(&owned_mask,
                  t & OTEL__STATS_OWNED ? 1u << ((t & ~OTEL__STATS_OWNED) - 1) : 0u);
-    for (otel__stats *s = live_head; s; s = s->live_next) {
+    for (otel__live_node *n = live.head; n; n = n->next) {
+        otel__stats *s = OTEL__LIVE_OF(n, otel__stats, live);
         pthread_mutex_init(&s->lock, NULL);
         zero(s);
     }
 }
 
 static void stats_register_fork(void) {
-    otel__forklock_add(&live_lock);
+    otel__forklock_add(&live.lock);
     otel__fork_register_handlers(OTEL__FORK_STATE, NULL, NULL, stats_fork_child);
 }
 
@@ -83,21 +83,12 @@ void otel__stats_init(otel__stats *s) {
         for (int i = 0; i < OTEL_STAT__COUNT; i++) atomic_init(&s->shard[k].v[i], 0);
     pthread_mutex_init(&s->lock, NULL);
     s->last_error[0] = '\0';
-    pthread_mutex_lock(&live_lock);
-    s->live_prev = NULL;
-    s->live_next = live_head;
-    if (live_head) live_head->live_prev = s;
-    live_head = s;
-    pthread_mutex_unlock(&live_lock);
+    s->live.linked = 0;
+    otel__live_add(&live, &s->live);
 }
 
 void otel__stats_destroy(otel__stats *s) {
-    pthread_mutex_lock(&live_lock);
-    if (s->live_prev) s->live_prev->live_next = s->live_next;
-    else if (live_head == s) live_head = s->live_next;
-    if (s->live_next) s->live_next->live_prev = s->live_prev;
-    s->live_prev = s->live_next = NULL;
-    pthread_mutex_unlock(&live_lock);
+    otel__live_remove(&live, &s->live);
     pthread_mutex_destroy(&s->lock);
 }
 

@@ -1414,6 +1414,7 @@ OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const ot
     otel_resource *base = NULL;
     otel_status st = otel__resource_default_opts(&base, opts);
     if (st != OTEL_OK) {
+        otel__stats_destroy(&mp->stats);
         free(mp);
         return st;
     }
@@ -1425,9 +1426,11 @@ OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const ot
         mp->resource = base;
     }
     if (st != OTEL_OK) {
+        otel__stats_destroy(&mp->stats);
         free(mp);
         return st;
     }
+    otel__metrics_fork_track(mp);
     /* the environment's reader, unless the exporter is `none` */
     otel_metric_reader *r = NULL;
     if (!mp->disabled && otel__metric_reader_from_env(&r, opts) == OTEL_OK && r) {
@@ -1503,6 +1506,7 @@ OTEL_API otel_meter_provider *otel_meter_provider_retain(otel_meter_provider *mp
 }
 
 static void provider_free(otel_meter_provider *mp) {
+    otel__metrics_fork_untrack(mp);
     for (size_t i = 0; i < mp->n_readers; i++) {
         mp->readers[i]->provider = NULL;
         otel_metric_reader_release(mp->readers[i]);
