@@ -5,7 +5,7 @@ BUILD_ASAN ?= build-asan
 JOBS       ?= 2
 CMAKE_FLAGS = $(if $(filter true,$(CI)),-DOTEL_WERROR=ON,)
 
-.PHONY: all deps build build-asan demo test test-unit test-asan test-extra bench fuzz install abi-baseline clean
+.PHONY: all deps build build-asan demo test test-unit test-asan test-extra bench soak fuzz install abi-baseline clean
 
 all: build
 
@@ -33,6 +33,10 @@ bench: build
 	@if [ -f $(BUILD)/lua/otel_core_c.so ]; then LUA_CPATH="$(BUILD)/lua/?.so;;" LUA_PATH="bindings/lua/?.lua;;" lua5.4 bench/lua/bench.lua 2>/dev/null; fi
 	@if [ -f $(BUILD)/ruby/otel_core_native.so ]; then ruby -I $(BUILD)/ruby -I bindings/ruby/lib bench/ruby/bench.rb 2>/dev/null; fi
 	@$(BUILD)/bench/bench_machine
+
+# The fault scenarios' long forms (minutes each): tests/faults/load.py.
+soak: build
+	@SOAK=1 tests/faults/run_load.sh
 
 fuzz: deps
 	@if [ -x tests/fuzz/run.sh ]; then tests/fuzz/run.sh; else echo "no fuzz targets yet"; fi

@@ -59,6 +59,7 @@ run_ctest "unit tests (ASan+UBSan)" "$asan" \
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_script "fuzz corpora" tests/fuzz/replay.sh
 run_script "OTLP interop and faults" tests/interop/run.sh BUILD_DIR="$build"
+run_script "fault scenarios under load" tests/faults/run_load.sh BUILD_DIR="$build"
 run_script "Python binding" tests/python/run.sh BUILD_DIR="$build" ASAN_BUILD_DIR="$asan"
 run_script "Lua binding" tests/lua/run.sh BUILD_DIR="$build"
 run_script "Ruby binding" tests/ruby/run.sh BUILD_DIR="$build"

@@ -69,7 +69,24 @@ def run_driver(driver, proto, port, extra_env=None, args=("fixture", "10000", "1
     res = json.loads(out[-1])
     res["wall"] = wall
     res["stderr"] = r.stderr
+    balanced(res["stats"])
     return res
+
+
+DROPPED = ("dropped_queue_full", "dropped_export_failed", "dropped_shutdown", "dropped_too_large",
+           "dropped_rejected")
+
+
+def balanced(st):
+    """After any shutdown, timed out or not, every ended span is exported or
+    dropped for one counted reason, and nothing is left queued."""
+    if "spans_ended" not in st:
+        return
+    accounted = st["spans_exported"] + sum(st[k] for k in DROPPED)
+    check(accounted == st["spans_ended"] and st["spans_queued"] == 0,
+          "stats do not add up: ended %d, exported %d, %s, queued %d"
+          % (st["spans_ended"], st["spans_exported"], ", ".join("%s %d" % (k, st[k]) for k in DROPPED),
+             st["spans_queued"]))
 
 
 def check(cond, msg):
