@@ -45,9 +45,12 @@ fuzz: deps
 install: build
 	@cmake --install $(BUILD)
 
+# The ABI baselines: abidw's dump of the library (every mapped symbol) and
+# the list of pinned enum values (adds new constants; refuses changed ones).
 abi-baseline: build
 	@abidw --headers-dir include/otel --out-file tests/abi/libotel_core.abi $(BUILD)/libotel_core.so.1
 	@echo "wrote tests/abi/libotel_core.abi"
+	@python3 tests/abi/check_enums.py $${CC:-cc} include tests/abi/enums.txt --write
 
 clean:
 	@rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)
