@@ -2,10 +2,11 @@
 # Each installs what is missing, builds with CMake, and runs.
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_TSAN ?= build-tsan
 JOBS       ?= 2
 CMAKE_FLAGS = $(if $(filter true,$(CI)),-DOTEL_WERROR=ON,)
 
-.PHONY: all deps build build-asan demo test test-unit test-asan test-extra bench soak fuzz install abi-baseline clean
+.PHONY: all deps build build-asan build-tsan demo test test-unit test-asan test-extra bench soak fuzz install abi-baseline clean
 
 all: build
 
@@ -20,11 +21,15 @@ build-asan: deps
 	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DOTEL_SANITIZE=ON -DOTEL_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD_ASAN) -j $(JOBS)
 
+build-tsan: deps
+	@cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=Debug -DOTEL_TSAN=ON -DOTEL_BUILD_BENCH=OFF -DOTEL_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD_TSAN) -j $(JOBS)
+
 demo: build
 	@scripts/demo.sh $(BUILD)
 
-test: build build-asan
-	@scripts/run-tests.sh $(BUILD) $(BUILD_ASAN)
+test: build build-asan build-tsan
+	@scripts/run-tests.sh $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)
 
 bench: build
 	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
@@ -44,9 +49,12 @@ fuzz: deps
 install: build
 	@cmake --install $(BUILD)
 
+# The ABI baselines: abidw's dump of the library (every mapped symbol) and
+# the list of pinned enum values (adds new constants; refuses changed ones).
 abi-baseline: build
 	@abidw --headers-dir include/otel --out-file tests/abi/libotel_core.abi $(BUILD)/libotel_core.so.1
 	@echo "wrote tests/abi/libotel_core.abi"
+	@python3 tests/abi/check_enums.py $${CC:-cc} include tests/abi/enums.txt --write
 
 clean:
-	@rm -rf $(BUILD) $(BUILD_ASAN)
+	@rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)

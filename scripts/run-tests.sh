@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `make test`: the unit and surface tests (ctest) in the normal build, the
-# same under ASan + UBSan, then every other runner the tree has (interop
-# with the real Collector, fault injection, fuzz corpora, bindings). Ends
-# with one "N passed, N failed" line for the whole run.
+# same under ASan + UBSan, the same plus the multi-threaded driver under
+# ThreadSanitizer (the third build dir), then every other runner the tree
+# has (interop with the real Collector, fault injection, fuzz corpora,
+# bindings). Ends with one "N passed, N failed" line for the whole run.
 set -uo pipefail
-build=$1 asan=$2
+build=$1 asan=$2 tsan=${3:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 passed=0 failed=0
@@ -57,6 +58,11 @@ run_script() { # name script [env...]
 run_ctest "unit tests" "$build"
 run_ctest "unit tests (ASan+UBSan)" "$asan" \
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# TSAN_OPTIONS (halt_on_error, exitcode 66) come from each test's ctest
+# environment (tests/CMakeLists.txt), so a plain ctest there fails alike.
+if [ -n "$tsan" ]; then
+  run_ctest "unit tests and concurrency driver (TSan)" "$tsan"
+fi
 run_script "fuzz corpora" tests/fuzz/replay.sh
 run_script "OTLP interop and faults" tests/interop/run.sh BUILD_DIR="$build"
 run_script "fault scenarios under load" tests/faults/run_load.sh BUILD_DIR="$build"

@@ -1765,7 +1765,12 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
 
 /* Moves the series' exemplars into the point (the reservoir starts over). */
 static void take_exemplars(const otel_instrument *inst, otel__series *s, otel__point *p, otel__arena *a) {
-    if (!s->exemplars) return;
+    /* a recording thread sets s->exemplars under the spin lock: read it
+     * there too (TSan saw the unlocked read race with offer_exemplar) */
+    series_spin_lock(s);
+    int has = s->exemplars != NULL;
+    series_spin_unlock(s);
+    if (!has) return;
     size_t n = exemplar_slots(inst), k = 0;
     otel__exemplar *out = otel__arena_alloc(a, n * sizeof *out);
     if (!out) return;
