@@ -8,6 +8,7 @@
 #include "common/config.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/redact.h"
 #include "common/strutil.h"
 #include "export/otlp_config.h"
 
@@ -249,32 +250,6 @@ char *otel__otlp_resolve_url(int signal, int protocol, const char *signal_endpoi
                       p.rest);
 }
 
-/* ---- redaction ------------------------------------------------------- */
-
-void otel__otlp_redact(char *msg, size_t cap, char *const *secrets, size_t n_secrets) {
-    static const char mask[] = "[REDACTED]";
-    const size_t mlen = sizeof mask - 1;
-    for (size_t s = 0; s < n_secrets; s++) {
-        size_t sl = strlen(secrets[s]);
-        if (sl == 0) continue;
-        char *hit = msg;
-        while ((hit = strstr(hit, secrets[s])) != NULL) {
-            size_t tail = strlen(hit + sl);
-            size_t pos = (size_t)(hit - msg);
-            if (pos + mlen + tail + 1 > cap) tail = cap > pos + mlen + 1 ? cap - pos - mlen - 1 : 0;
-            if (pos + mlen + 1 > cap) {
-                /* no room for the mask: cut the message here */
-                *hit = '\0';
-                break;
-            }
-            memmove(hit + mlen, hit + sl, tail);
-            memcpy(hit, mask, mlen);
-            hit[mlen + tail] = '\0';
-            hit += mlen;
-        }
-    }
-}
-
 /* ---- loading --------------------------------------------------------- */
 
 /* The per-signal value of OTEL_EXPORTER_OTLP_<SIGNAL>_<key>, else the generic
@@ -289,12 +264,17 @@ static const char *sig_opt(const otel_options *o, int signal, const char *key, c
     return otel__opt_str(o, which);
 }
 
+/* Registers a secret with the one redaction point (common/redact.c) and
+ * keeps it to unregister when the configuration is freed. */
 static otel_status add_secret(otel__otlp_config *c, const char *s, size_t len) {
-    if (len < 3) return OTEL_OK; /* too short to be a secret, too common to mask */
     char **ns = realloc(c->secrets, (c->n_secrets + 1) * sizeof *ns);
     if (!ns) return OTEL_ERR_NO_MEMORY;
     c->secrets = ns;
     if (!(ns[c->n_secrets] = otel__strndup(s, len))) return OTEL_ERR_NO_MEMORY;
+    if (!otel__secret_add(s, len)) {
+        free(ns[c->n_secrets]);
+        return OTEL_ERR_NO_MEMORY;
+    }
     c->n_secrets++;
     return OTEL_OK;
 }
@@ -308,7 +288,12 @@ void otel__otlp_config_free(otel__otlp_config *c) {
     free(c->client_cert);
     free(c->client_key);
     otel__otlp_headers_free(c->headers, c->n_headers);
-    for (size_t i = 0; i < c->n_secrets; i++) free(c->secrets[i]);
+    for (size_t i = 0; i < c->n_secrets; i++) {
+        size_t n = strlen(c->secrets[i]);
+        otel__secret_remove(c->secrets[i], n);
+        memset(c->secrets[i], 0, n);
+        free(c->secrets[i]);
+    }
     free(c->secrets);
     memset(c, 0, sizeof *c);
 }

@@ -18,6 +18,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/redact.h"
 #include "common/strutil.h"
 #include "export/gzip.h"
 #include "export/otlp_buf.h"
@@ -328,11 +329,14 @@ int otel__otlp_transport_aborted(const otel__otlp_transport *t) {
 static void set_error(otel__otlp_transport *t, otel__otlp_result *r, const char *fmt, ...)
     OTEL__PRINTF(3, 4);
 static void set_error(otel__otlp_transport *t, otel__otlp_result *r, const char *fmt, ...) {
+    (void)t;
+    char full[2048]; /* the server's part is already cut (and redacted) to 256 */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->error, sizeof r->error, fmt, ap);
+    int n = vsnprintf(full, sizeof full, fmt, ap);
     va_end(ap);
-    otel__otlp_redact(r->error, sizeof r->error, t->cfg->secrets, t->cfg->n_secrets);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof full ? (size_t)n : sizeof full - 1;
+    otel__redact(r->error, sizeof r->error, full, len);
 }
 
 static int curl_code_retryable(CURLcode c) {
