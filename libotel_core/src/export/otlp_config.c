@@ -279,6 +279,44 @@ static otel_status add_secret(otel__otlp_config *c, const char *s, size_t len) {
     return OTEL_OK;
 }
 
+/* The user info as written, percent-decoded, its password alone, and the
+ * Basic credentials libcurl makes of it (base64 of the decoded form): a
+ * server may quote any of them. */
+static otel_status add_userinfo_secrets(otel__otlp_config *c, const char *ui, size_t len) {
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *dec = malloc(len + 1), *enc = malloc((len + 2) / 3 * 4 + 1);
+    otel_status st = dec && enc ? OTEL_OK : OTEL_ERR_NO_MEMORY;
+    size_t dn = st == OTEL_OK ? otel__percent_decode(ui, len, dec) : (size_t)-1;
+    if (dn == (size_t)-1) dn = 0; /* malformed escapes: the raw form is still masked */
+    const char *forms[2] = {ui, dec};
+    size_t lens[2] = {len, dn};
+    for (int f = 0; f < 2 && st == OTEL_OK; f++) {
+        if (!lens[f]) continue;
+        const char *colon = memchr(forms[f], ':', lens[f]);
+        st = add_secret(c, forms[f], lens[f]);
+        if (st == OTEL_OK && colon)
+            st = add_secret(c, colon + 1, lens[f] - (size_t)(colon + 1 - forms[f]));
+    }
+    if (st == OTEL_OK && dn) {
+        size_t o = 0;
+        for (size_t i = 0; i < dn; i += 3) {
+            uint32_t v = (uint32_t)(unsigned char)dec[i] << 16;
+            if (i + 1 < dn) v |= (uint32_t)(unsigned char)dec[i + 1] << 8;
+            if (i + 2 < dn) v |= (unsigned char)dec[i + 2];
+            enc[o++] = b64[v >> 18 & 63];
+            enc[o++] = b64[v >> 12 & 63];
+            enc[o++] = i + 1 < dn ? b64[v >> 6 & 63] : '=';
+            enc[o++] = i + 2 < dn ? b64[v & 63] : '=';
+        }
+        st = add_secret(c, enc, o);
+    }
+    if (dec) memset(dec, 0, len + 1);
+    if (enc) memset(enc, 0, (len + 2) / 3 * 4 + 1);
+    free(dec);
+    free(enc);
+    return st;
+}
+
 static char *dup_opt(const char *v) { return v ? otel__strndup(v, strlen(v)) : NULL; }
 
 void otel__otlp_config_free(otel__otlp_config *c) {
@@ -338,14 +376,8 @@ otel_status otel__otlp_config_load(otel__otlp_config *c, const otel_options *o, 
     }
     c->display_url = otel__otlp_display_url(c->url);
     url_parts p;
-    if (parse_url(c->url, &p) && p.userinfo) {
-        /* the whole user info and the password alone are secrets */
-        const char *colon = memchr(p.userinfo, ':', p.userinfo_len);
-        if (add_secret(c, p.userinfo, p.userinfo_len) != OTEL_OK ||
-            (colon && add_secret(c, colon + 1, p.userinfo_len - (size_t)(colon + 1 - p.userinfo)) !=
-                          OTEL_OK))
-            goto oom;
-    }
+    if (parse_url(c->url, &p) && p.userinfo && add_userinfo_secrets(c, p.userinfo, p.userinfo_len) != OTEL_OK)
+        goto oom;
 
     const char *h = sig_opt(o, signal, "HEADERS", name, sizeof name, NULL);
     if (h && otel__otlp_parse_headers(h, strlen(h), name, &c->headers, &c->n_headers) != OTEL_OK)
