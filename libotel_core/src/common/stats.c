@@ -1,11 +1,13 @@
 /* Provider counters and the last export error. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/clock.h"
 #include "common/fork.h"
 #include "common/forklock.h"
+#include "common/redact.h"
 #include "common/stats.h"
 
 OTEL__TLS unsigned otel__stats_tls_shard;
@@ -103,12 +105,24 @@ uint64_t otel__stats_get(const otel__stats *s, otel_stat which) {
 
 void otel__stats_set_error(otel__stats *s, const char *fmt, ...) {
     if (!s) return;
-    pthread_mutex_lock(&s->lock);
-    va_list ap;
+    /* the whole message, redacted, then cut to fit (never the other way) */
+    char stack[1024], *msg = stack;
+    va_list ap, ap2;
     va_start(ap, fmt);
-    vsnprintf(s->last_error, sizeof s->last_error, fmt, ap);
+    va_copy(ap2, ap);
+    int n = vsnprintf(stack, sizeof stack, fmt, ap);
     va_end(ap);
+    size_t len = n < 0 ? 0 : (size_t)n;
+    if (len >= sizeof stack) {
+        msg = malloc(len + 1);
+        if (msg) vsnprintf(msg, len + 1, fmt, ap2);
+        else msg = stack, len = sizeof stack - 1;
+    }
+    va_end(ap2);
+    pthread_mutex_lock(&s->lock);
+    otel__redact(s->last_error, sizeof s->last_error, msg, len);
     pthread_mutex_unlock(&s->lock);
+    if (msg != stack) free(msg);
     otel__stats_set(s, OTEL_STAT_LAST_ERROR_TIME_NS, otel__clock_real_ns());
 }
 

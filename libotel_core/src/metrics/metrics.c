@@ -1397,6 +1397,7 @@ otel_status otel__metric_reader_from_env(otel_metric_reader **out, const otel_op
 
 OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const otel_options *opts) {
     if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "meter_provider_new: NULL out");
+    otel__log_configure(opts);
     otel_meter_provider *mp = calloc(1, sizeof *mp);
     if (!mp) return otel__fail(OTEL_ERR_NO_MEMORY, "meter_provider_new: out of memory");
     atomic_init(&mp->refs, 1);
