@@ -2,10 +2,12 @@
 # Each installs what is missing, builds with CMake, and runs.
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_DEMO ?= build-demo
+PREFIX     ?= /usr/local
 JOBS       ?= 2
 CMAKE_FLAGS = $(if $(filter true,$(CI)),-DOTEL_WERROR=ON,)
 
-.PHONY: all deps build build-asan demo test test-unit test-asan test-extra bench fuzz install abi-baseline clean
+.PHONY: all deps build build-asan demo test test-unit test-asan test-extra bench fuzz install uninstall abi-baseline clean
 
 all: build
 
@@ -20,8 +22,9 @@ build-asan: deps
 	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DOTEL_SANITIZE=ON -DOTEL_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD_ASAN) -j $(JOBS)
 
-demo: build
-	@scripts/demo.sh $(BUILD)
+# only what the demo needs, in a build dir of its own; quiet unless it fails
+demo: deps
+	@CMAKE_FLAGS="$(CMAKE_FLAGS)" scripts/demo.sh $(BUILD_DEMO)
 
 test: build build-asan
 	@scripts/run-tests.sh $(BUILD) $(BUILD_ASAN)
@@ -37,12 +40,16 @@ bench: build
 fuzz: deps
 	@if [ -x tests/fuzz/run.sh ]; then tests/fuzz/run.sh; else echo "no fuzz targets yet"; fi
 
+# PREFIX=/opt/otel, DESTDIR=/stage: see scripts/install.sh
 install: build
-	@cmake --install $(BUILD)
+	@scripts/install.sh $(BUILD) $(PREFIX)
+
+uninstall:
+	@scripts/uninstall.sh $(BUILD)
 
 abi-baseline: build
 	@abidw --headers-dir include/otel --out-file tests/abi/libotel_core.abi $(BUILD)/libotel_core.so.1
 	@echo "wrote tests/abi/libotel_core.abi"
 
 clean:
-	@rm -rf $(BUILD) $(BUILD_ASAN)
+	@rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_DEMO)
