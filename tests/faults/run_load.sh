@@ -18,12 +18,12 @@ fi
 py=${OTEL_VENV:-$root/.venv}/bin/python
 [ -x "$py" ] || py=python3
 collector=()
-if bin=$(BUILD_DIR="$build" "$root/tests/interop/collector/build.sh" 2>"$work/collector.log" | tail -n1) && [ -x "$bin" ]; then
-    collector=(--collector "$bin")
-else
-    echo "load: WARNING: the interop Collector did not build (see below); its scenario is skipped"
-    tail -n 5 "$work/collector.log"
+bin=${OTEL_COLLECTOR_BIN:-}  # scripts/run-tests.sh builds it once for every suite
+if [ -z "$bin" ]; then
+    bin=$(BUILD_DIR="$build" "$root/tests/interop/collector/build.sh" 2>"$work/collector.log" | tail -n1) ||
+        { tail -n 3 "$work/collector.log"; bin=""; }
 fi
+[ -n "$bin" ] && [ -x "$bin" ] && collector=(--collector "$bin")
 soak=()
 [ "${SOAK:-0}" = 1 ] && soak=(--soak)
 "$py" "$root/tests/faults/load.py" "$work/load_driver" "${collector[@]}" "${soak[@]}"
