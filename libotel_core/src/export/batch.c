@@ -556,9 +556,14 @@ static void batch_fork_child(void) {
         b->flush_done = b->flush_requested;
         b->export_failures = 0;
         b->exited = b->stop;
-        init_sync(b);
+        /* prepare locked it; the condition variables may name waiters
+         * that are gone */
+        otel__cond_init_mono(&b->wake);
+        otel__cond_init_mono(&b->done);
+        otel__cond_init_mono(&b->space);
+        pthread_mutex_unlock(&b->lock);
     }
-    pthread_mutex_init(&all_lock, NULL);
+    pthread_mutex_unlock(&all_lock);
 }
 
 static void batch_register_fork(void) {
