@@ -31,7 +31,7 @@ if [ -n "$destdir" ]; then
     echo "install: staged in $destdir; on the target, run ldconfig if $libdir is a system library folder"
     exit 0
 fi
-ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
+ldconfig=${LDCONFIG:-$(command -v ldconfig || echo /sbin/ldconfig)}   # LDCONFIG: for tests
 searched=no
 while read -r d; do
     [ "$(realpath -m "$d")" = "$(realpath -m "$libdir")" ] && searched=yes

@@ -22,7 +22,8 @@ fi
 lib=$(grep '/libotel_core\.so\.1$' "$manifest" | head -n1 || true)
 rm -f "$manifest" "$build/install_dirs.txt"
 echo "uninstall: removed $n files"
-if [ -n "$lib" ] && [ -z "$destdir" ] && [ "$(id -u)" -eq 0 ] && command -v ldconfig >/dev/null &&
-   ldconfig -v -N 2>/dev/null | grep -q "^$(dirname "$lib"):"; then
-    ldconfig
+ldconfig=${LDCONFIG:-$(command -v ldconfig || echo /sbin/ldconfig)}   # LDCONFIG: for tests
+if [ -n "$lib" ] && [ -z "$destdir" ] && [ "$(id -u)" -eq 0 ] &&
+   "$ldconfig" -v -N 2>/dev/null | grep -q "^$(dirname "$lib"):"; then
+    "$ldconfig" && echo "uninstall: ran ldconfig"
 fi

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make test`: `make install` and `make uninstall` (scripts/install.sh,
-# scripts/uninstall.sh) as the README's C quickstart uses them, twice:
-# into a fresh PREFIX (not one the dynamic linker searches, so it must say
-# which LD_LIBRARY_PATH to set), and staged with DESTDIR under /usr/local.
+# scripts/uninstall.sh) as the README's C quickstart uses them: into a
+# fresh PREFIX (not one the dynamic linker searches, so it must say which
+# LD_LIBRARY_PATH to set), staged with DESTDIR under /usr/local, and into a
+# PREFIX that a stand-in ldconfig reports as searched (install and
+# uninstall must run it as root, or say to).
 # Each time the quickstart (app.c, and its CMakeLists.txt, taken from
 # README.md) is built with pkg-config and with find_package, run with the
 # console exporter (its spans must be printed), and after uninstalling
@@ -102,6 +104,33 @@ if out=$(DESTDIR=$stage "$root/scripts/install.sh" "$build" /usr/local 2>&1); th
     fi
 else
     bad "install with DESTDIR" "$out"
+fi
+# 3. a prefix "the dynamic linker searches": a stand-in ldconfig says so for
+# -v -N and records its other calls (the real cache is never touched)
+sys=$work/sys
+fake=$work/ldconfig
+cat >"$fake" <<EOF
+#!/bin/sh
+if [ "\$*" = "-v -N" ]; then echo "$sys/lib: (from the test)"; exit 0; fi
+echo ran >>"$work/ldconfig.calls"
+EOF
+chmod +x "$fake"
+if out=$(LDCONFIG=$fake "$root/scripts/install.sh" "$build" "$sys" 2>&1); then
+    if [ "$(id -u)" -eq 0 ]; then
+        if grep -q "ran ldconfig" <<<"$out" && [ "$(cat "$work/ldconfig.calls" 2>/dev/null)" = ran ]; then
+            ok "install into a searched library folder runs ldconfig"
+        else bad "install into a searched library folder did not run ldconfig" "$out"; fi
+    elif grep -q "sudo ldconfig" <<<"$out"; then ok "install into a searched library folder says to run sudo ldconfig"
+    else bad "install into a searched library folder did not mention ldconfig" "$out"; fi
+    if out=$(LDCONFIG=$fake "$root/scripts/uninstall.sh" "$build" 2>&1) && [ ! -e "$sys" ]; then
+        if [ "$(id -u)" -ne 0 ] || [ "$(grep -c ran "$work/ldconfig.calls")" = 2 ]; then
+            ok "uninstall from it removes everything and refreshes ldconfig's cache"
+        else bad "uninstall did not run ldconfig" "$out"; fi
+    else
+        bad "uninstall from a searched library folder" "$out"
+    fi
+else
+    bad "install into a searched library folder" "$out"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
