@@ -306,4 +306,57 @@ struct otel__buf;
 otel_status otel__metrics_encode_json(const otel_metrics_data *d, const otel_resource *res,
                                       struct otel__buf *b);
 
+/* ---- what the metrics files call of each other ----
+ * (series.h: finding series; record.h: recording into them, inline) */
+
+/* view.c: 1 if a view's attribute filter on `inst` keeps attribute `a`. */
+int otel__metrics_view_keeps_key(const otel_instrument *inst, const otel_attr *a);
+/* view.c: the attributes of attrs[0..n) the filter keeps, into `out` (room
+ * for 64); returns their count. */
+size_t otel__metrics_view_filter(const otel_instrument *inst, const otel_attr *attrs, size_t n,
+                                 otel_attr *out);
+/* view.c: 1 if view `v` selects an instrument of meter `m`. */
+int otel__metrics_view_selects(const otel_view *v, const otel_meter *m, const char *name, int kind,
+                               const char *unit);
+/* view.c: shapes an instrument's stream by view `v` (NULL: the instrument's own). */
+otel_status otel__metrics_view_apply(otel_instrument *inst, const otel_view *v);
+
+/* instrument.c: 1 if `n` is a valid instrument (or stream) name. */
+int otel__metrics_valid_name(const char *n);
+/* instrument.c: frees an instrument and its series. */
+void otel__metrics_instrument_free(otel_instrument *inst);
+
+/* exemplar.c: offers a measurement to series `s`'s reservoir when the
+ * provider's exemplar filter lets it (attrs: the measurement's own). */
+void otel__metrics_exemplar_offer(otel_instrument *inst, otel__series *s, int64_t iv, double dv,
+                                  int from_int, const otel_attr *attrs, size_t n_attrs);
+/* exemplar.c: moves the series' exemplars into point `p` (into arena `a`). */
+void otel__metrics_exemplars_take(const otel_instrument *inst, otel__series *s, otel__point *p,
+                                  otel__arena *a);
+
+/* bound_instrument.c: adds what the live bound handles of `s` hold (the
+ * caller holds the instrument's lock). */
+void otel__metrics_bound_sums(const otel__series *s, int64_t *i, double *d);
+
+/* callback.c: 1 (and the error set) when called from inside a callback. */
+int otel__metrics_reentered(const char *what);
+/* callback.c: runs every registered callback for collection `epoch`. */
+void otel__metrics_run_callbacks(otel_meter_provider *mp, uint32_t epoch);
+/* callback.c: drops a reference to a registered callback. */
+void otel__metrics_callback_release(otel__callback *cb);
+
+/* meter.c: frees a meter (not its instruments or callbacks). */
+void otel__metrics_meter_free(otel_meter *m);
+
+/* delta_reclaim.c: 1 when every reader reports `inst` as deltas, so its
+ * idle series may be retired (collected points then copy attributes). */
+int otel__metrics_reclaimable(const otel_instrument *inst);
+/* delta_reclaim.c: after a collection, retires idle series and frees
+ * retired ones no thread can reach (under the collection lock). */
+void otel__metrics_reclaim(otel_meter_provider *mp);
+
+/* otlp_reader.c: the periodic reader the environment asks for (NULL for
+ * `none`). */
+otel_status otel__metric_reader_from_env(otel_metric_reader **out, const otel_options *opts);
+
 #endif

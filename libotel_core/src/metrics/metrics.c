@@ -19,446 +19,16 @@
 #include "otel/context.h"
 #include "otel/trace.h"
 #include "trace/internal.h"
+#include "metrics/atomic_double.h"
+#include "metrics/attrset.h"
+#include "metrics/record.h"
+#include "metrics/series.h"
 
 static const double default_bounds[] = {0,   5,    10,   25,   50,   75,   100, 250,
                                         500, 750, 1000, 2500, 5000, 7500, 10000};
 
-/* ---- numbers ------------------------------------------------------------------ */
-
-static inline uint64_t dbits(double v) {
-    uint64_t u;
-    memcpy(&u, &v, 8);
-    return u;
-}
-static inline double bitsd(uint64_t u) {
-    double v;
-    memcpy(&v, &u, 8);
-    return v;
-}
-
-static inline void atomic_add_double(_Atomic uint64_t *p, double v) {
-    uint64_t old = atomic_load_explicit(p, memory_order_relaxed);
-    while (!atomic_compare_exchange_weak_explicit(p, &old, dbits(bitsd(old) + v),
-                                                  memory_order_relaxed, memory_order_relaxed)) {
-    }
-}
-
-static inline void atomic_min_double(_Atomic uint64_t *p, double v) {
-    uint64_t old = atomic_load_explicit(p, memory_order_relaxed);
-    while (v < bitsd(old) && !atomic_compare_exchange_weak_explicit(
-                                 p, &old, dbits(v), memory_order_relaxed, memory_order_relaxed)) {
-    }
-}
-
-static inline void atomic_max_double(_Atomic uint64_t *p, double v) {
-    uint64_t old = atomic_load_explicit(p, memory_order_relaxed);
-    while (v > bitsd(old) && !atomic_compare_exchange_weak_explicit(
-                                 p, &old, dbits(v), memory_order_relaxed, memory_order_relaxed)) {
-    }
-}
-
-/* ---- attribute sets: an order-independent hash and equality ---------------------- */
-
-static inline uint64_t mix(uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull;
-    return x ^ (x >> 33);
-}
-
-
-/* What otel__attr_valid accepts, inline: a key and a known type whose
- * pointer is set when it has elements. */
-static inline int attr_ok(const otel_attr *a) {
-    if (__builtin_expect(!a->key || !a->key_len, 0)) return 0;
-    if (a->type >= OTEL_VALUE_BOOL && a->type <= OTEL_VALUE_DOUBLE) return 1;
-    return a->type >= OTEL_VALUE_STRING && a->type <= OTEL_VALUE_DOUBLE_ARRAY && (a->ptr || !a->len);
-}
-
-static inline uint64_t load8(const uint8_t *p) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return w;
-}
-static inline uint64_t load4(const uint8_t *p) {
-    uint32_t w;
-    memcpy(&w, p, 4);
-    return w;
-}
-
-/* The bytes of a short string as words, the tail read overlapping (no
- * variable-length copy, no call): what hashing and comparing share. */
-static inline uint64_t tail_word(const uint8_t *s, size_t n) {
-    if (n >= 8) return load8(s + n - 8);
-    if (n >= 4) return load4(s) | (load4(s + n - 4) << 32);
-    return n ? (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16 : 0;
-}
-
-/* A fast non-cryptographic hash of short byte strings (keys, values). */
-static inline uint64_t hash_short(const void *p, size_t n, uint64_t h) {
-    const uint8_t *s = p;
-    h += n * 0x9E3779B97F4A7C15ull;
-    for (size_t i = 0; i + 8 <= n; i += 8) {
-        h = (h ^ load8(s + i)) * 0xbf58476d1ce4e5b9ull;
-        h ^= h >> 31;
-    }
-    return (h ^ tail_word(s, n)) * 0x94d049bb133111ebull;
-}
-
-/* Byte equality of two strings of the same length n. */
-static inline int bytes_eq(const void *a, const void *b, size_t n) {
-    const uint8_t *x = a, *y = b;
-    if (n > 32) return memcmp(x, y, n) == 0;
-    if (n > 16) /* four overlapping words cover 17..32 bytes; no loop */
-        return ((load8(x) ^ load8(y)) | (load8(x + 8) ^ load8(y + 8)) |
-                (load8(x + n - 16) ^ load8(y + n - 16)) | (load8(x + n - 8) ^ load8(y + n - 8))) == 0;
-    if (n > 8) return ((load8(x) ^ load8(y)) | (load8(x + n - 8) ^ load8(y + n - 8))) == 0;
-    return tail_word(x, n) == tail_word(y, n);
-}
-
-/* A summary of a short string in O(1): its length and its first and last
- * words. Hashing only has to spread series over the chains; equality is
- * checked in full, so strings sharing ends only make a chain longer. */
-static inline uint64_t summary(const void *p, size_t n) {
-    const uint8_t *s = p;
-    uint64_t head = n >= 8 ? load8(s) : tail_word(s, n);
-    return (head * 0x9E3779B97F4A7C15ull) ^ (tail_word(s, n) + n * 0xbf58476d1ce4e5b9ull);
-}
-
-static inline uint64_t hash_value(const otel_attr *a) {
-    switch (a->type) {
-    /* values carry the variety (ids, routes sharing their ends): hash every
-     * byte, or look-alike sets pile into one chain */
-    case OTEL_VALUE_STRING: return hash_short(a->ptr, a->len, 1);
-    case OTEL_VALUE_BOOL: return 2 + (uint64_t)(a->bool_value != 0);
-    case OTEL_VALUE_INT64: return (uint64_t)a->int_value * 0x9E3779B97F4A7C15ull + 3;
-    case OTEL_VALUE_DOUBLE: return dbits(a->double_value) * 0x9E3779B97F4A7C15ull + 4;
-    case OTEL_VALUE_STRING_ARRAY: {
-        uint64_t h = 5;
-        const otel_str *s = a->ptr;
-        for (size_t i = 0; i < a->len; i++) h = mix(h + summary(s[i].ptr, s[i].len));
-        return h;
-    }
-    default: /* numeric arrays: their bytes */
-        return hash_short(a->ptr, a->len * (a->type == OTEL_VALUE_BOOL_ARRAY ? sizeof(int) : 8),
-                          (uint64_t)a->type);
-    }
-}
-
-/* The sum of per-attribute hashes: the order does not matter. */
-static inline uint64_t hash_attrs(const otel_attr *attrs, size_t n, size_t *n_ok) {
-    uint64_t h = 0;
-    size_t ok = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!attr_ok(&attrs[i])) continue;
-        h += mix(summary(attrs[i].key, attrs[i].key_len) ^ (hash_value(&attrs[i]) * 0xc2b2ae3d27d4eb4full));
-        ok++;
-    }
-    *n_ok = ok;
-    return h;
-}
-
-static inline int value_eq(const otel_attr *a, const otel_attr *b) {
-    if (a->type != b->type) return 0;
-    switch (a->type) {
-    case OTEL_VALUE_STRING: return a->len == b->len && bytes_eq(a->ptr, b->ptr, a->len);
-    case OTEL_VALUE_INT64: return a->int_value == b->int_value;
-    case OTEL_VALUE_BOOL: return !a->bool_value == !b->bool_value;
-    default: return otel__attr_value_eq(a, b);
-    }
-}
-
-/* 1 if the valid attributes of attrs[0..n) are exactly the series' set
- * (the caller checked the counts and the hash). */
-static inline int same_set(const otel__series *s, const otel_attr *attrs, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        const otel_attr *in = &attrs[i];
-        if (!attr_ok(in)) continue;
-        /* the series is sorted by key, but inputs usually come in the same
-         * order they were first seen: try the same position first */
-        const otel_attr *m = i < s->n_attrs ? &s->attrs[i] : NULL;
-        if (!m || m->key_len != in->key_len || !bytes_eq(m->key, in->key, in->key_len)) {
-            m = NULL;
-            for (size_t k = 0; k < s->n_attrs && !m; k++)
-                if (s->attrs[k].key_len == in->key_len &&
-                    bytes_eq(s->attrs[k].key, in->key, in->key_len))
-                    m = &s->attrs[k];
-        }
-        if (!m || !value_eq(m, in)) return 0;
-    }
-    return 1;
-}
-
-/* 1 if attrs[0..n) are the series' set in its own (sorted) order, which
- * is how one call site usually passes them; 0 may be a false negative
- * (another order, an invalid attribute), never a false positive. Values
- * are compared first: sets from one call site differ there. */
-static inline int same_order_set(const otel__series *s, const otel_attr *attrs, size_t n) {
-    if (n != s->n_attrs) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!attr_ok(&attrs[i]) || !value_eq(&s->attrs[i], &attrs[i])) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (s->attrs[i].key_len != attrs[i].key_len ||
-            !bytes_eq(s->attrs[i].key, attrs[i].key, attrs[i].key_len))
-            return 0;
-    return 1;
-}
-
-/* A cheap fingerprint of the values alone (keys rarely vary at a call
- * site): which hint slot a set uses. */
-static inline uint64_t values_fp(const otel_attr *attrs, size_t n) {
-    uint64_t h = n;
-    for (size_t i = 0; i < n; i++) {
-        const otel_attr *a = &attrs[i];
-        uint64_t v;
-        switch (a->type) {
-        case OTEL_VALUE_STRING:
-            v = a->len && a->ptr ? summary(a->ptr, a->len) : 0;
-            break;
-        case OTEL_VALUE_INT64: v = (uint64_t)a->int_value; break;
-        case OTEL_VALUE_BOOL: v = a->bool_value != 0; break;
-        case OTEL_VALUE_DOUBLE: v = dbits(a->double_value); break;
-        default: v = a->len; break;
-        }
-        h = (h ^ v) * 0x9E3779B97F4A7C15ull;
-    }
-    return h >> 59;
-}
-
-static int cmp_key(const void *a, const void *b) {
-    const otel_attr *x = a, *y = b;
-    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
-    int c = memcmp(x->key, y->key, n);
-    return c ? c : (x->key_len > y->key_len) - (x->key_len < y->key_len);
-}
-
-/* ---- series ------------------------------------------------------------------------ */
-
-static void series_free(otel__series *s) {
-    free((void *)s->buckets);
-    free(s->exph);
-    free(s->exemplars);
-    for (int r = 0; r < OTEL__MAX_READERS; r++) {
-        free(s->prev[r].buckets);
-        free(s->prev[r].exph);
-    }
-    free(s);
-}
-
-/* A new series with a canonical (valid, deduplicated, sorted) copy of the
- * attributes, all in one allocation with its arena. */
-static otel__series *series_new(const otel_instrument *inst, const otel_attr *attrs, size_t n) {
-    otel__series *s = calloc(1, sizeof *s + sizeof(otel__arena));
-    if (!s) return NULL;
-    otel__arena *arena = (otel__arena *)(s + 1);
-    otel__arena_init(arena, NULL, 0);
-    otel__attrs list = {0};
-    otel__attrs_set_many(&list, arena, attrs, n, NULL, NULL);
-    if (list.count > 1) qsort(list.items, list.count, sizeof *list.items, cmp_key);
-    s->attrs = list.items;
-    s->n_attrs = list.count;
-    size_t ok;
-    s->hash = hash_attrs(s->attrs, s->n_attrs, &ok);
-    s->start_ns = otel__clock_real_ns();
-    atomic_init(&s->min, dbits(INFINITY));
-    atomic_init(&s->max, dbits(-INFINITY));
-    for (int r = 0; r < OTEL__MAX_READERS; r++) {
-        atomic_init(&s->period_min[r], dbits(INFINITY));
-        atomic_init(&s->period_max[r], dbits(-INFINITY));
-    }
-    atomic_flag_clear(&s->exph_lock);
-    if (inst->agg == OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM) {
-        s->exph = calloc(1, sizeof *s->exph);
-        if (!s->exph) {
-            otel__arena_free(arena);
-            free(s);
-            return NULL;
-        }
-        s->exph->scale = OTEL__EXPH_SCALE;
-    } else if (inst->agg == OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM) {
-        s->buckets = calloc(inst->n_bounds + 1, sizeof(uint64_t));
-        if (!s->buckets) {
-            otel__arena_free(arena);
-            free(s);
-            return NULL;
-        }
-    }
-    return s;
-}
-
-static otel__series *lookup(otel_instrument *inst, uint64_t h, const otel_attr *attrs, size_t n,
-                            size_t n_ok) {
-    otel__series *s = atomic_load_explicit(&inst->table[h & (OTEL__SERIES_BUCKETS - 1)],
-                                           memory_order_acquire);
-    for (; s; s = atomic_load_explicit(&s->chain, memory_order_acquire))
-        if (s->hash == h && s->n_attrs == n_ok && same_set(s, attrs, n)) return s;
-    return NULL;
-}
-
-static void publish(otel_instrument *inst, otel__series *s) {
-    _Atomic(otel__series *) *head = &inst->table[s->hash & (OTEL__SERIES_BUCKETS - 1)];
-    atomic_store_explicit(&s->chain, atomic_load_explicit(head, memory_order_relaxed),
-                          memory_order_relaxed);
-    atomic_store_explicit(head, s, memory_order_release);
-    s->all_next = atomic_load_explicit(&inst->all, memory_order_relaxed);
-    atomic_store_explicit(&inst->all, s, memory_order_release);
-}
-
-static const otel_attr overflow_attr = {"otel.metric.overflow", 20, OTEL_VALUE_BOOL, 1, 0, 0, NULL, 0};
-
-/* The series of an attribute set, made on first use (under the instrument's
- * lock); past the cardinality limit, the overflow series. */
-static void series_destroy(otel__series *s) {
-    otel__arena_free((otel__arena *)(s + 1));
-    series_free(s);
-}
-
-/* The series of a set not found lock-free, made if need be (the caller
- * holds the instrument's lock); past the cardinality limit, the overflow
- * series. A repeated key makes the raw hash differ from the canonical
- * one: the canonical set is looked up before making a series. */
-static otel__series *series_locked(otel_instrument *inst, const otel_attr *attrs, size_t n) {
-    otel__series *fresh = series_new(inst, attrs, n), *s = NULL;
-    if (!fresh) return NULL;
-    s = lookup(inst, fresh->hash, fresh->attrs, fresh->n_attrs, fresh->n_attrs);
-    if (s) {
-        series_destroy(fresh);
-        return s;
-    }
-    if (inst->n_series < inst->limit - 1) {
-        publish(inst, fresh);
-        inst->n_series++;
-        return fresh;
-    }
-    series_destroy(fresh);
-    s = atomic_load(&inst->overflow);
-    if (!s) {
-        s = series_new(inst, &overflow_attr, 1);
-        if (s) {
-            publish(inst, s);
-            atomic_store(&inst->overflow, s);
-        }
-    }
-    return s;
-}
-
-/* The series of an attribute set (the caller is inside a reclaim section:
- * it may be retired, never freed, until the caller leaves). */
-static otel__series *series_for(otel_instrument *inst, const otel_attr *attrs, size_t n) {
-    /* the series this thread (shard) last used for sets with these values:
-     * a thread recording the same few sets again, the common case, skips
-     * hashing keys and the chain */
-    unsigned t = otel__stats_tls_shard;
-    if (__builtin_expect(!t, 0)) t = otel__stats_assign_shard();
-    _Atomic(otel__series *) *hint =
-        &inst->hints[(t & ~OTEL__STATS_OWNED) - 1].s[values_fp(attrs, n) % OTEL__SERIES_HINTS];
-    otel__series *s = atomic_load_explicit(hint, memory_order_acquire);
-    if (s && !atomic_load_explicit(&s->retired, memory_order_relaxed) && same_order_set(s, attrs, n))
-        return s;
-    size_t n_ok;
-    uint64_t h = hash_attrs(attrs, n, &n_ok);
-    s = lookup(inst, h, attrs, n, n_ok);
-    if (__builtin_expect(s != NULL, 1)) {
-        if (!atomic_load_explicit(&s->retired, memory_order_relaxed))
-            atomic_store_explicit(hint, s, memory_order_release);
-        return s;
-    }
-    pthread_mutex_lock(&inst->lock);
-    s = series_locked(inst, attrs, n);
-    pthread_mutex_unlock(&inst->lock);
-    return s;
-}
-
-/* A series' spinlock (exponential buckets and exemplars): held for an
- * index computation and an increment, or a copy. */
-static inline void series_spin_lock(otel__series *s) {
-    while (atomic_flag_test_and_set_explicit(&s->exph_lock, memory_order_acquire)) {
-    }
-}
-static inline void series_spin_unlock(otel__series *s) { atomic_flag_clear_explicit(&s->exph_lock, memory_order_release); }
-
-/* Every count of exponential buckets, the zero bucket's too. */
-static uint64_t exph_total(const otel__exph *h) {
-    uint64_t c = h->zero_count;
-    for (uint32_t k = 0; k < h->n; k++) c += h->counts[k];
-    for (uint32_t k = 0; k < h->neg_n; k++) c += h->neg_counts[k];
-    return c;
-}
-
-/* ---- recording ---------------------------------------------------------------------- */
-
-static inline void drop(otel_instrument *inst) {
-    if (inst) atomic_fetch_add_explicit(&inst->meter->provider->dropped, 1, memory_order_relaxed);
-}
-
-static inline int is_int(const otel_instrument *inst) { return inst->number == OTEL_NUMBER_INT64; }
-
-/* The explicit bucket of v: the number of boundaries below it (bucket b
- * holds (bounds[b-1], bounds[b]]). Short lists are counted without
- * branches, so values in random order cost no mispredictions; long ones
- * are searched. */
-static inline size_t bucket_of(const otel_instrument *inst, double v) {
-    const double *bd = inst->bounds;
-    size_t n = inst->n_bounds;
-    if (n <= 32) {
-        size_t b = 0;
-        for (size_t k = 0; k < n; k++) b += v > bd[k];
-        return b;
-    }
-    size_t lo = 0, hi = n; /* the first boundary >= v */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (v > bd[mid]) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
-static inline void apply(otel_instrument *inst, otel__series *s, int64_t iv, double dv, int from_int) {
-    switch (inst->agg) {
-    case OTEL_AGGREGATION_SUM:
-        if (is_int(inst)) atomic_fetch_add_explicit(&s->i, from_int ? iv : (int64_t)dv, memory_order_relaxed);
-        else atomic_add_double(&s->d, from_int ? (double)iv : dv);
-        return;
-    case OTEL_AGGREGATION_LAST_VALUE:
-        if (is_int(inst)) atomic_store_explicit(&s->i, from_int ? iv : (int64_t)dv, memory_order_relaxed);
-        else atomic_store_explicit(&s->d, dbits(from_int ? (double)iv : dv), memory_order_relaxed);
-        atomic_fetch_add_explicit(&s->seq, 1, memory_order_release);
-        return;
-    case OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM:
-    case OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM: {
-        double v = from_int ? (double)iv : dv;
-        if (s->exph) {
-            series_spin_lock(s);
-            otel__exph_insert(s->exph, v, inst->exph_max);
-            series_spin_unlock(s);
-        } else {
-            /* no count of its own (here or for exponential buckets):
-             * collection sums the buckets, so the count always matches
-             * them (and a record is one RMW cheaper) */
-            atomic_fetch_add_explicit(&s->buckets[bucket_of(inst, v)], 1, memory_order_relaxed);
-        }
-        atomic_add_double(&s->sum, v);
-        atomic_min_double(&s->min, v);
-        atomic_max_double(&s->max, v);
-        /* delta readers report the period's own min and max */
-        for (uint32_t m = atomic_load_explicit(&inst->meter->provider->delta_readers,
-                                               memory_order_relaxed);
-             m; m &= m - 1) {
-            int r = __builtin_ctz(m);
-            atomic_min_double(&s->period_min[r], v);
-            atomic_max_double(&s->period_max[r], v);
-        }
-        return;
-    }
-    default: /* dropped by a view */
-        return;
-    }
-}
-
 /* A view's attribute filter: the kept attributes into `out` (room for 64). */
-static int key_kept(const otel_instrument *inst, const otel_attr *a) {
+int otel__metrics_view_keeps_key(const otel_instrument *inst, const otel_attr *a) {
     int listed = 0;
     for (size_t j = 0; j < inst->n_keys && !listed; j++)
         listed = a->key && strlen(inst->keys[j]) == a->key_len &&
@@ -466,349 +36,13 @@ static int key_kept(const otel_instrument *inst, const otel_attr *a) {
     return listed != inst->exclude_keys;
 }
 
-static size_t filter_attrs(const otel_instrument *inst, const otel_attr *attrs, size_t n,
+size_t otel__metrics_view_filter(const otel_instrument *inst, const otel_attr *attrs, size_t n,
                            otel_attr *out) {
     size_t k = 0;
     for (size_t i = 0; i < n && k < 64; i++)
-        if (key_kept(inst, &attrs[i])) out[k++] = attrs[i];
+        if (otel__metrics_view_keeps_key(inst, &attrs[i])) out[k++] = attrs[i];
     return k;
 }
-
-/* NULL when the measurement must be dropped. */
-static inline int valid(otel_instrument *inst, double v) {
-    if (!inst || inst->kind >= OTEL_INSTRUMENT_OBSERVABLE_COUNTER) return 0;
-    if (isnan(v) || isinf(v)) return 0;
-    if ((inst->kind == OTEL_INSTRUMENT_COUNTER || inst->kind == OTEL_INSTRUMENT_HISTOGRAM) && v < 0)
-        return 0;
-    return !inst->meter->provider->disabled;
-}
-
-/* A double an int64 instrument can take: a whole number in range (the
- * conversion of any other is lossy, or undefined past int64). */
-static inline int whole_i64(double v) {
-    return v >= -9223372036854775808.0 && v < 9223372036854775808.0 && v == (double)(int64_t)v;
-}
-
-/* valid(), for a double measurement. */
-static inline int valid_f64(otel_instrument *inst, double v) {
-    return valid(inst, v) && (inst->number != OTEL_NUMBER_INT64 || whole_i64(v));
-}
-
-/* ---- exemplars ---- */
-
-static size_t exemplar_slots(const otel_instrument *inst) {
-    switch (inst->agg) {
-    case OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM: return inst->n_bounds + 1; /* one per bucket */
-    case OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM: return 20;
-    default: return 1;
-    }
-}
-
-/* Keeps in `e` the measurement's attributes that the view's key filter
- * removed (scalars; as many as fit). */
-static void keep_filtered(const otel_instrument *inst, otel__exemplar *e, const otel_attr *attrs,
-                          size_t n) {
-    e->n_kept = 0;
-    size_t used = 0;
-    for (size_t i = 0; i < n && e->n_kept < OTEL__EXEMPLAR_ATTRS; i++) {
-        const otel_attr *a = &attrs[i];
-        if (!attr_ok(a) || key_kept(inst, a) || a->type > OTEL_VALUE_DOUBLE) continue;
-        size_t vlen = a->type == OTEL_VALUE_STRING ? a->len : 0;
-        if (used + a->key_len + vlen > OTEL__EXEMPLAR_ATTR_BYTES) continue;
-        otel__exemplar_attr *k = &e->kept[e->n_kept++];
-        k->type = a->type;
-        k->key_off = (uint16_t)used;
-        k->key_len = (uint16_t)a->key_len;
-        memcpy(e->abuf + used, a->key, a->key_len);
-        used += a->key_len;
-        k->val_off = (uint16_t)used;
-        k->val_len = (uint16_t)vlen;
-        if (vlen) memcpy(e->abuf + used, a->ptr, vlen);
-        used += vlen;
-        k->num = a->type == OTEL_VALUE_BOOL    ? (uint64_t)(a->bool_value != 0)
-                 : a->type == OTEL_VALUE_INT64 ? (uint64_t)a->int_value
-                 : a->type == OTEL_VALUE_DOUBLE ? dbits(a->double_value)
-                                                : 0;
-    }
-}
-
-/* Offers a measurement to the series' reservoir when the filter lets it:
- * always_on, or trace_based inside a sampled span. `attrs` are the
- * measurement's own (before a view's filter). */
-static void offer_exemplar(otel_instrument *inst, otel__series *s, int64_t iv, double dv, int from_int,
-                           const otel_attr *attrs, size_t n_attrs) {
-    const otel_span *cur = otel__context_current_span();
-    /* trace_based (the default): the common case, no sampled span, costs
-     * one thread-local read and returns here */
-    if (inst->meter->provider->exemplar_filter == OTEL__EXEMPLARS_TRACE_BASED &&
-        !(cur && (cur->sc.trace_flags & OTEL_TRACE_FLAG_SAMPLED)))
-        return;
-    otel_span_context sc;
-    otel_span_get_context(cur, &sc);
-    int in_span = otel_span_context_is_valid(&sc);
-    size_t n = exemplar_slots(inst);
-    double v = from_int ? (double)iv : dv;
-    size_t slot = 0;
-    if (inst->agg == OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM)
-        slot = bucket_of(inst, v);
-    series_spin_lock(s);
-    if (!s->exemplars) s->exemplars = calloc(n, sizeof *s->exemplars);
-    if (s->exemplars) {
-        otel__exemplar *e = &s->exemplars[slot];
-        if (inst->agg == OTEL_AGGREGATION_BASE2_EXPONENTIAL_HISTOGRAM) {
-            /* reservoir sampling over 20 slots: the i-th offer of the period
-             * replaces a random slot with probability 20/i */
-            uint64_t seen = ++s->exemplars[0].seen;
-            uint64_t r = seen <= n ? seen - 1 : otel__rand64() % seen;
-            e = r < n ? &s->exemplars[r] : NULL;
-        } else {
-            /* one slot: the i-th offer replaces it with probability 1/i */
-            uint64_t seen = ++e->seen;
-            if (seen > 1 && otel__rand64() % seen != 0) e = NULL;
-        }
-        if (e) {
-            e->time_ns = otel__clock_real_ns();
-            e->i = from_int ? iv : is_int(inst) ? (int64_t)dv : 0; /* whole: checked at entry */
-            e->d = v;
-            memcpy(e->trace_id, sc.trace_id, 16);
-            memcpy(e->span_id, sc.span_id, 8);
-            if (!in_span) {
-                memset(e->trace_id, 0, 16);
-                memset(e->span_id, 0, 8);
-            }
-            if (inst->has_keys) keep_filtered(inst, e, attrs, n_attrs);
-            e->set = 1;
-        }
-    }
-    series_spin_unlock(s);
-}
-
-/* The attributes a measurement is kept under (a view may filter them). */
-#define FILTERED(inst, attrs, n_attrs)                                   \
-    otel_attr kept_[64];                                                 \
-    if (__builtin_expect((inst)->has_keys, 0)) {                         \
-        n_attrs = filter_attrs((inst), (attrs), (n_attrs), kept_);       \
-        attrs = kept_;                                                   \
-    }
-
-/* Records a valid measurement into one stream. */
-static inline void record_stream(otel_instrument *inst, int64_t iv, double dv, int from_int,
-                                 const otel_attr *attrs, size_t n_attrs) {
-    if (inst->agg == OTEL_AGGREGATION_DROP) return;
-    const otel_attr *given = attrs;
-    size_t n_given = n_attrs;
-    FILTERED(inst, attrs, n_attrs)
-    uint64_t outer = otel__reclaim_enter();
-    otel__series *s = series_for(inst, attrs, n_attrs);
-    if (s) {
-        apply(inst, s, iv, dv, from_int);
-        if (inst->meter->provider->exemplar_filter) offer_exemplar(inst, s, iv, dv, from_int, given, n_given);
-    }
-    otel__reclaim_exit(outer);
-}
-
-/* The further streams other views make of the instrument. */
-static void record_also(otel_instrument *inst, int64_t iv, double dv, int from_int,
-                        const otel_attr *attrs, size_t n_attrs) {
-    for (otel_instrument *s = inst->also; s; s = s->also) record_stream(s, iv, dv, from_int, attrs, n_attrs);
-}
-
-OTEL_API void otel_instrument_record_i64(otel_instrument *inst, int64_t value,
-                                         const otel_attr *attrs, size_t n_attrs) {
-    if (!valid(inst, (double)value) || (!attrs && n_attrs)) {
-        drop(inst);
-        return;
-    }
-    record_stream(inst, value, 0, 1, attrs, n_attrs);
-    if (__builtin_expect(inst->also != NULL, 0)) record_also(inst, value, 0, 1, attrs, n_attrs);
-}
-
-OTEL_API void otel_instrument_record_f64(otel_instrument *inst, double value,
-                                         const otel_attr *attrs, size_t n_attrs) {
-    if (!valid_f64(inst, value) || (!attrs && n_attrs)) {
-        drop(inst);
-        return;
-    }
-    record_stream(inst, 0, value, 0, attrs, n_attrs);
-    if (__builtin_expect(inst->also != NULL, 0)) record_also(inst, 0, value, 0, attrs, n_attrs);
-}
-
-OTEL_API void otel_counter_add_i64(otel_instrument *c, int64_t v, const otel_attr *a, size_t n) {
-    otel_instrument_record_i64(c, v, a, n);
-}
-OTEL_API void otel_counter_add_f64(otel_instrument *c, double v, const otel_attr *a, size_t n) {
-    otel_instrument_record_f64(c, v, a, n);
-}
-OTEL_API void otel_histogram_record_f64(otel_instrument *h, double v, const otel_attr *a, size_t n) {
-    otel_instrument_record_f64(h, v, a, n);
-}
-OTEL_API void otel_histogram_record_i64(otel_instrument *h, int64_t v, const otel_attr *a, size_t n) {
-    otel_instrument_record_i64(h, v, a, n);
-}
-
-/* A bound counter keeps one cache line per owned stats shard: a thread
- * that owns its shard (common/stats.h) adds with a plain load and store,
- * so a bound add costs no locked instruction and two threads never share
- * a line. Other threads add to the series atomically. A collection sums
- * the series and the cells of every live bound handle of it. */
-#define BOUND_CELLS OTEL__STATS_SHARDS
-
-typedef struct bound_cell {
-    _Alignas(64) _Atomic int64_t i;
-    _Atomic uint64_t d; /* bits */
-} bound_cell;
-
-struct otel_bound_instrument {
-    bound_cell cells[BOUND_CELLS];
-    otel_instrument *inst;
-    otel__series *series;
-    /* fast-path flags, fixed at bind: a striped int64 counter on an enabled
-     * provider (histograms, doubles and disabled providers take apply()) */
-    int fast, monotonic, striped, number;
-    struct otel_bound_instrument *also; /* the same attributes in the instrument's next stream */
-    struct otel_bound_instrument *next; /* in series->bound, under inst->lock */
-};
-
-OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, const otel_attr *attrs,
-                                                     size_t n_attrs) {
-    if (!inst || inst->kind == OTEL_INSTRUMENT_GAUGE ||
-        inst->kind >= OTEL_INSTRUMENT_OBSERVABLE_COUNTER || (!attrs && n_attrs))
-        return NULL;
-    if (inst->agg == OTEL_AGGREGATION_DROP) return inst->also ? otel_instrument_bind(inst->also, attrs, n_attrs) : NULL;
-    otel_bound_instrument *also = inst->also ? otel_instrument_bind(inst->also, attrs, n_attrs) : NULL;
-    if (inst->also && !also) return NULL;
-    FILTERED(inst, attrs, n_attrs)
-    otel_bound_instrument *b = aligned_alloc(64, sizeof *b);
-    if (!b) {
-        otel_bound_instrument_release(also);
-        return NULL;
-    }
-    memset(b, 0, sizeof *b);
-    b->inst = inst;
-    b->also = also;
-    b->striped = inst->agg == OTEL_AGGREGATION_SUM;
-    b->monotonic = inst->kind == OTEL_INSTRUMENT_COUNTER;
-    b->number = inst->number;
-    /* the cell-only path offers no exemplars: not taken when every
-     * measurement must be offered (always_on) */
-    int fast_int = b->striped && b->number == OTEL_NUMBER_INT64 && !inst->meter->provider->disabled &&
-                   !b->also && inst->meter->provider->exemplar_filter != OTEL__EXEMPLARS_ON;
-    b->fast = fast_int ? (b->monotonic ? 1 : 2) : 0;
-    uint64_t outer = otel__reclaim_enter();
-    otel__series *series = series_for(inst, attrs, n_attrs);
-    if (series) {
-        /* a series retired meanwhile is never bound: it is on its way out */
-        pthread_mutex_lock(&inst->lock);
-        if (atomic_load(&series->retired)) series = series_locked(inst, attrs, n_attrs);
-        if (series) {
-            b->series = series;
-            b->next = series->bound;
-            /* published atomically: collection peeks at it without the lock */
-            __atomic_store_n(&series->bound, b, __ATOMIC_RELEASE);
-        }
-        pthread_mutex_unlock(&inst->lock);
-    }
-    otel__reclaim_exit(outer);
-    if (!series) {
-        free(b);
-        otel_bound_instrument_release(also);
-        return NULL;
-    }
-    return b;
-}
-
-/* This thread's cell, or NULL when it shares a shard (then: the series). */
-static inline bound_cell *my_cell(otel_bound_instrument *b) {
-    unsigned t = otel__stats_tls_shard;
-    if (__builtin_expect(!t, 0)) t = otel__stats_assign_shard();
-    return (t & OTEL__STATS_OWNED) ? &b->cells[(t & ~OTEL__STATS_OWNED) - 1] : NULL;
-}
-
-/* Everything but an owning thread's add to its own cell: kept out of line
- * so the fast path below needs no stack frame. */
-static __attribute__((noinline)) void bound_record_i64_slow(otel_bound_instrument *b, int64_t value) {
-    if (__builtin_expect(b && b->fast > (value < 0), 1)) {
-        bound_cell *c = my_cell(b);
-        if (c)
-            atomic_store_explicit(&c->i, atomic_load_explicit(&c->i, memory_order_relaxed) + value,
-                                  memory_order_relaxed);
-        else
-            atomic_fetch_add_explicit(&b->series->i, value, memory_order_relaxed);
-        return;
-    }
-    if (!b || !valid(b->inst, (double)value)) {
-        drop(b ? b->inst : NULL);
-        return;
-    }
-    apply(b->inst, b->series, value, 0, 1);
-    if (b->inst->meter->provider->exemplar_filter) offer_exemplar(b->inst, b->series, value, 0, 1, NULL, 0);
-    if (b->also) otel_bound_record_i64(b->also, value);
-}
-
-_Static_assert(sizeof(bound_cell) == 64, "a bound cell is the line otel__stats_tls_line counts");
-
-OTEL_API void otel_bound_record_i64(otel_bound_instrument *b, int64_t value) {
-    unsigned line = otel__stats_tls_line; /* this thread's own cell, from 1 */
-    /* fast: 2 takes any value, 1 (monotonic) no negative one, 0 none */
-    if (__builtin_expect(b && line && b->fast > (value < 0), 1)) {
-        _Atomic int64_t *c = &((bound_cell *)((char *)b->cells + line) - 1)->i;
-        atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + value, memory_order_relaxed);
-        return;
-    }
-    bound_record_i64_slow(b, value);
-}
-
-OTEL_API void otel_bound_record_f64(otel_bound_instrument *b, double value) {
-    if (!b || !valid_f64(b->inst, value)) {
-        drop(b ? b->inst : NULL);
-        return;
-    }
-    bound_cell *c = b->striped && b->number == OTEL_NUMBER_DOUBLE ? my_cell(b) : NULL;
-    if (c) {
-        uint64_t old = atomic_load_explicit(&c->d, memory_order_relaxed);
-        atomic_store_explicit(&c->d, dbits(bitsd(old) + value), memory_order_relaxed);
-    } else {
-        apply(b->inst, b->series, 0, value, 0);
-    }
-    if (b->inst->meter->provider->exemplar_filter) offer_exemplar(b->inst, b->series, 0, value, 0, NULL, 0);
-    if (b->also) otel_bound_record_f64(b->also, value);
-}
-
-/* What the live bound handles of a series hold (under inst->lock). */
-static void bound_sums(const otel__series *s, int64_t *i, double *d) {
-    for (const otel_bound_instrument *b = s->bound; b; b = b->next)
-        for (int k = 0; k < BOUND_CELLS; k++) {
-            *i += atomic_load_explicit(&b->cells[k].i, memory_order_relaxed);
-            *d += bitsd(atomic_load_explicit(&b->cells[k].d, memory_order_relaxed));
-        }
-}
-
-OTEL_API void otel_bound_instrument_release(otel_bound_instrument *b) {
-    if (!b) return;
-    otel_instrument *inst = b->inst;
-    pthread_mutex_lock(&inst->lock);
-    for (otel_bound_instrument **p = &b->series->bound; *p; p = &(*p)->next)
-        if (*p == b) {
-            __atomic_store_n(p, b->next, __ATOMIC_RELEASE);
-            break;
-        }
-    /* fold the cells into the series, so nothing counted is lost */
-    int64_t i = 0;
-    double d = 0;
-    b->next = NULL;
-    otel__series tmp = {0};
-    tmp.bound = b;
-    bound_sums(&tmp, &i, &d);
-    atomic_fetch_add(&b->series->i, i);
-    if (d != 0) atomic_add_double(&b->series->d, d);
-    pthread_mutex_unlock(&inst->lock);
-    otel_bound_instrument_release(b->also);
-    free(b);
-}
-
-/* ---- views ---------------------------------------------------------------------------- */
-
-static int valid_name(const char *n);
 
 static char *dup_lower(const char *s) {
     char *d = strdup(s ? s : "*");
@@ -869,7 +103,7 @@ OTEL_API otel_status otel_view_select(otel_view *v, int kind, const char *unit, 
 
 OTEL_API otel_status otel_view_set_stream(otel_view *v, const char *name, const char *description) {
     if (!v) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "view_set_stream: NULL view");
-    if (name && !valid_name(name))
+    if (name && !otel__metrics_valid_name(name))
         return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "view_set_stream: '%.64s' is not a valid name", name);
     if (!set_str(&v->name, name) || !set_str(&v->description, description))
         return otel__fail(OTEL_ERR_NO_MEMORY, "view_set_stream: out of memory");
@@ -972,7 +206,7 @@ OTEL_API otel_status otel_meter_provider_add_view(otel_meter_provider *mp, const
     return OTEL_OK;
 }
 
-static int view_selects(const otel_view *v, const otel_meter *m, const char *name, int kind,
+int otel__metrics_view_selects(const otel_view *v, const otel_meter *m, const char *name, int kind,
                         const char *unit) {
     return glob(v->pattern, name) && (!v->kind || v->kind == kind) &&
            (!v->unit || strcmp(v->unit, unit ? unit : "") == 0) &&
@@ -982,7 +216,7 @@ static int view_selects(const otel_view *v, const otel_meter *m, const char *nam
 }
 
 /* Shapes an instrument's stream by view `v` (NULL: the instrument's own). */
-static otel_status apply_view(otel_instrument *inst, const otel_view *v) {
+otel_status otel__metrics_view_apply(otel_instrument *inst, const otel_view *v) {
     inst->stream_name = strdup(v && v->name ? v->name : inst->name);
     inst->stream_description = strdup(v && v->description ? v->description : inst->description);
     if (!inst->stream_name || !inst->stream_description) return OTEL_ERR_NO_MEMORY;
@@ -1017,9 +251,7 @@ static otel_status apply_view(otel_instrument *inst, const otel_view *v) {
     return OTEL_OK;
 }
 
-/* ---- instruments ----------------------------------------------------------------------- */
-
-static int valid_name(const char *n) {
+int otel__metrics_valid_name(const char *n) {
     if (!n || !isalpha((unsigned char)n[0])) return 0;
     size_t len = strlen(n);
     if (len > 255) return 0;
@@ -1033,8 +265,6 @@ static int valid_name(const char *n) {
 static int eq_or_null(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
 
 static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
-
-static void instrument_free(otel_instrument *inst);
 
 /* An instrument with its defaults, before any view; NULL out of memory. */
 static otel_instrument *instrument_alloc(otel_meter *m, int kind, int number, const char *name,
@@ -1062,7 +292,7 @@ static otel_instrument *instrument_alloc(otel_meter *m, int kind, int number, co
     inst->bounds = malloc(sizeof default_bounds);
     if (inst->bounds) memcpy(inst->bounds, default_bounds, sizeof default_bounds);
     if (!inst->name || !inst->unit || !inst->description || !inst->bounds) {
-        instrument_free(inst);
+        otel__metrics_instrument_free(inst);
         return NULL;
     }
     return inst;
@@ -1075,7 +305,7 @@ OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_me
     if (kind < OTEL_INSTRUMENT_COUNTER || kind > OTEL_INSTRUMENT_OBSERVABLE_GAUGE ||
         (number != OTEL_NUMBER_INT64 && number != OTEL_NUMBER_DOUBLE))
         return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "create_instrument: bad kind or number type");
-    if (!valid_name(name))
+    if (!otel__metrics_valid_name(name))
         return otel__fail(OTEL_ERR_INVALID_ARGUMENT,
                           "create_instrument: '%.64s' is not a valid instrument name", name ? name : "");
     if (unit && (strlen(unit) > 63))
@@ -1088,7 +318,8 @@ OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_me
     size_t nv = 0;
     pthread_mutex_lock(&m->provider->lock);
     for (size_t i = 0; i < m->provider->n_views; i++)
-        if (view_selects(m->provider->views[i], m, name, kind, unit)) views[nv++] = m->provider->views[i];
+        if (otel__metrics_view_selects(m->provider->views[i], m, name, kind, unit))
+            views[nv++] = m->provider->views[i];
     pthread_mutex_unlock(&m->provider->lock);
     pthread_mutex_lock(&m->lock);
     for (otel_instrument *i = m->instruments; i; i = i->next) {
@@ -1106,7 +337,7 @@ OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_me
     int ok = 1;
     for (size_t k = 0; k < (nv ? nv : 1) && ok; k++) {
         otel_instrument *s = instrument_alloc(m, kind, number, name, unit, description);
-        ok = s && apply_view(s, nv ? views[k] : NULL) == OTEL_OK;
+        ok = s && otel__metrics_view_apply(s, nv ? views[k] : NULL) == OTEL_OK;
         if (!s) break;
         if (last) {
             s->shadow = 1;
@@ -1119,7 +350,7 @@ OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_me
     if (!ok) {
         while (inst) {
             otel_instrument *n = inst->also;
-            instrument_free(inst);
+            otel__metrics_instrument_free(inst);
             inst = n;
         }
         pthread_mutex_unlock(&m->lock);
@@ -1191,14 +422,14 @@ SHORTHAND(otel_meter_gauge_f64, OTEL_INSTRUMENT_GAUGE, OTEL_NUMBER_DOUBLE)
 SHORTHAND(otel_meter_gauge_i64, OTEL_INSTRUMENT_GAUGE, OTEL_NUMBER_INT64)
 SHORTHAND(otel_meter_up_down_counter_f64, OTEL_INSTRUMENT_UP_DOWN_COUNTER, OTEL_NUMBER_DOUBLE)
 
-static void instrument_free(otel_instrument *inst) {
+void otel__metrics_instrument_free(otel_instrument *inst) {
     for (otel__series *s = atomic_load(&inst->all), *next; s; s = next) {
         next = s->all_next;
-        series_destroy(s);
+        otel__metrics_series_destroy(s);
     }
     for (otel__series *s = inst->limbo, *next; s; s = next) {
         next = s->limbo_next;
-        series_destroy(s);
+        otel__metrics_series_destroy(s);
     }
     pthread_mutex_destroy(&inst->lock);
     free(inst->name), free(inst->unit), free(inst->description), free(inst->bounds);
@@ -1208,13 +439,11 @@ static void instrument_free(otel_instrument *inst) {
     free(inst);
 }
 
-/* ---- callbacks -------------------------------------------------------------------------- */
-
 /* Set on a thread while it runs callbacks: a callback that collects,
  * flushes or shuts down would wait for itself. */
 static _Thread_local int in_callbacks;
 
-static int reentered(const char *what) {
+int otel__metrics_reentered(const char *what) {
     if (!in_callbacks) return 0;
     otel__fail(OTEL_ERR_STATE, "%s: called from an observable instrument's callback", what);
     return 1;
@@ -1250,7 +479,7 @@ OTEL_API otel_status otel_meter_register_callback(otel_meter *m, otel_observe_fn
     return OTEL_OK;
 }
 
-static void callback_release(otel__callback *cb) {
+void otel__metrics_callback_release(otel__callback *cb) {
     if (atomic_fetch_sub(&cb->refs, 1) != 1) return;
     free(cb->insts);
     free(cb);
@@ -1265,7 +494,7 @@ OTEL_API otel_status otel_meter_unregister_callback(otel_meter *m, uint64_t id) 
             *p = cb->next;
             atomic_store(&cb->removed, 1); /* a running collection skips it */
             pthread_mutex_unlock(&m->lock);
-            callback_release(cb);
+            otel__metrics_callback_release(cb);
             return OTEL_OK;
         }
     pthread_mutex_unlock(&m->lock);
@@ -1292,7 +521,7 @@ static void observe(otel_observer *o, otel_instrument *inst, int64_t iv, double 
         FILTERED(inst, a, na)
         /* callbacks run in the collection, which is the only reclaimer of
          * this provider: no section needed */
-        otel__series *s = series_for(inst, a, na);
+        otel__series *s = otel__metrics_series_for(inst, a, na);
         if (!s) continue;
         /* several observations reaching one series in a collection (sets a
          * view's filter merged, or the overflow series): a sum adds them,
@@ -1318,9 +547,7 @@ OTEL_API void otel_observer_observe_f64(otel_observer *o, otel_instrument *inst,
     observe(o, inst, 0, value, 0, attrs, n_attrs);
 }
 
-/* ---- meters and the provider -------------------------------------------------------------- */
-
-static void meter_free(otel_meter *m) {
+void otel__metrics_meter_free(otel_meter *m) {
     pthread_mutex_destroy(&m->lock);
     free(m->name), free(m->version), free(m->schema_url);
     otel__arena_free(&m->arena);
@@ -1370,7 +597,7 @@ OTEL_API otel_meter *otel_meter_provider_get_meter_n(otel_meter_provider *mp, co
     fresh->schema_url = strndup(schema_url_len ? schema_url : "", schema_url_len);
     otel__attrs_set_many(&fresh->attrs, &fresh->arena, attrs, n_attrs, NULL, NULL);
     if (!fresh->name || !fresh->version || !fresh->schema_url) {
-        meter_free(fresh);
+        otel__metrics_meter_free(fresh);
         return NULL;
     }
     pthread_mutex_lock(&mp->lock);
@@ -1382,7 +609,7 @@ OTEL_API otel_meter *otel_meter_provider_get_meter_n(otel_meter_provider *mp, co
     }
     pthread_mutex_unlock(&mp->lock);
     if (!m) return fresh;
-    meter_free(fresh);
+    otel__metrics_meter_free(fresh);
     return m;
 }
 
@@ -1392,8 +619,6 @@ OTEL_API otel_meter *otel_meter_provider_get_meter(otel_meter_provider *mp, cons
                                            version ? strlen(version) : 0, schema_url,
                                            schema_url ? strlen(schema_url) : 0, NULL, 0);
 }
-
-otel_status otel__metric_reader_from_env(otel_metric_reader **out, const otel_options *opts);
 
 OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const otel_options *opts) {
     if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "meter_provider_new: NULL out");
@@ -1474,7 +699,7 @@ OTEL_API otel_status otel_meter_provider_add_reader(otel_meter_provider *mp, ote
 
 OTEL_API otel_status otel_meter_provider_force_flush(otel_meter_provider *mp, uint32_t timeout_ms) {
     if (!mp) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "force_flush: NULL provider");
-    if (reentered("force_flush")) return OTEL_ERR_STATE;
+    if (otel__metrics_reentered("force_flush")) return OTEL_ERR_STATE;
     otel_status worst = OTEL_OK;
     for (size_t i = 0; i < mp->n_readers; i++) {
         otel_metric_reader *r = mp->readers[i];
@@ -1488,7 +713,7 @@ OTEL_API otel_status otel_meter_provider_force_flush(otel_meter_provider *mp, ui
 
 OTEL_API otel_status otel_meter_provider_shutdown(otel_meter_provider *mp, uint32_t timeout_ms) {
     if (!mp) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "shutdown: NULL provider");
-    if (reentered("shutdown")) return OTEL_ERR_STATE;
+    if (otel__metrics_reentered("shutdown")) return OTEL_ERR_STATE;
     if (atomic_exchange(&mp->shut_down, 1)) return OTEL_OK;
     otel_status worst = OTEL_OK;
     for (size_t i = 0; i < mp->n_readers; i++) {
@@ -1518,16 +743,16 @@ static void provider_free(otel_meter_provider *mp) {
         otel_instrument *inst = m->instruments;
         while (inst) {
             otel_instrument *n = inst->next;
-            instrument_free(inst);
+            otel__metrics_instrument_free(inst);
             inst = n;
         }
         otel__callback *cb = m->callbacks;
         while (cb) {
             otel__callback *n = cb->next;
-            callback_release(cb);
+            otel__metrics_callback_release(cb);
             cb = n;
         }
-        meter_free(m);
+        otel__metrics_meter_free(m);
         m = next;
     }
     for (size_t i = 0; i < mp->n_views; i++) otel_view_free(mp->views[i]);
@@ -1585,8 +810,6 @@ OTEL_API void otel_meter_provider_set_global(otel_meter_provider *mp) {
     otel_meter_provider_release(old);
 }
 
-/* ---- collection ----------------------------------------------------------------------------- */
-
 int otel__temporality_for(const otel_metric_reader *r, int kind) {
     int pref = r->temporality_pref;
     if (pref == OTEL_TEMPORALITY_CUMULATIVE) return OTEL_TEMPORALITY_CUMULATIVE;
@@ -1604,7 +827,7 @@ int otel__temporality_for(const otel_metric_reader *r, int kind) {
 /* Runs every callback with no lock held (a callback may register,
  * unregister, create instruments or get meters), each kept alive by a
  * reference taken under its meter's lock. */
-static void run_callbacks(otel_meter_provider *mp, uint32_t epoch) {
+void otel__metrics_run_callbacks(otel_meter_provider *mp, uint32_t epoch) {
     pthread_mutex_lock(&mp->lock);
     otel_meter *first = mp->meters; /* meters are only ever prepended */
     pthread_mutex_unlock(&mp->lock);
@@ -1623,7 +846,7 @@ static void run_callbacks(otel_meter_provider *mp, uint32_t epoch) {
         for (size_t k = n; k-- > 0;) { /* registration order */
             otel_observer o = {m, run[k], epoch};
             if (!atomic_load(&run[k]->removed)) run[k]->fn(&o, run[k]->user_data);
-            callback_release(run[k]);
+            otel__metrics_callback_release(run[k]);
         }
         free(run);
     }
@@ -1735,7 +958,7 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
         pthread_mutex_lock(&inst->lock);
         iv = atomic_load(&s->i);
         dv = bitsd(atomic_load(&s->d));
-        bound_sums(s, &iv, &dv);
+        otel__metrics_bound_sums(s, &iv, &dv);
         pthread_mutex_unlock(&inst->lock);
     } else {
         iv = atomic_load(&s->i);
@@ -1764,57 +987,11 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
     return 1;
 }
 
-/* Moves the series' exemplars into the point (the reservoir starts over). */
-static void take_exemplars(const otel_instrument *inst, otel__series *s, otel__point *p, otel__arena *a) {
-    /* a recording thread sets s->exemplars under the spin lock: read it
-     * there too (TSan saw the unlocked read race with offer_exemplar) */
-    series_spin_lock(s);
-    int has = s->exemplars != NULL;
-    series_spin_unlock(s);
-    if (!has) return;
-    size_t n = exemplar_slots(inst), k = 0;
-    otel__exemplar *out = otel__arena_alloc(a, n * sizeof *out);
-    if (!out) return;
-    series_spin_lock((otel__series *)s);
-    for (size_t j = 0; j < n; j++) {
-        if (s->exemplars[j].set) out[k++] = s->exemplars[j];
-        memset(&s->exemplars[j], 0, sizeof s->exemplars[j]);
-    }
-    series_spin_unlock((otel__series *)s);
-    for (size_t j = 0; j < k; j++) { /* filtered attributes, pointing into the copy */
-        otel__exemplar *e = &out[j];
-        otel_attr *at = e->n_kept ? otel__arena_alloc(a, e->n_kept * sizeof *at) : NULL;
-        e->attrs = at;
-        e->n_attrs = at ? e->n_kept : 0;
-        for (size_t q = 0; at && q < e->n_kept; q++) {
-            const otel__exemplar_attr *ka = &e->kept[q];
-            memset(&at[q], 0, sizeof at[q]);
-            at[q].key = e->abuf + ka->key_off;
-            at[q].key_len = ka->key_len;
-            at[q].type = ka->type;
-            if (ka->type == OTEL_VALUE_STRING) {
-                at[q].ptr = e->abuf + ka->val_off;
-                at[q].len = ka->val_len;
-            } else if (ka->type == OTEL_VALUE_BOOL) {
-                at[q].bool_value = (int)ka->num;
-            } else if (ka->type == OTEL_VALUE_INT64) {
-                at[q].int_value = (int64_t)ka->num;
-            } else {
-                at[q].double_value = bitsd(ka->num);
-            }
-        }
-    }
-    p->exemplars = out;
-    p->n_exemplars = k;
-}
-
-/* ---- retiring idle delta series ------------------------------------------------------------ */
-
 /* 1 when every reader reports `inst` as deltas: then a series with no
  * measurement since each reader's last collection holds nothing anyone
  * still needs, and can go (new attribute sets take its place under the
  * cardinality limit). Cumulative readers keep every series. */
-static int reclaimable(const otel_instrument *inst) {
+int otel__metrics_reclaimable(const otel_instrument *inst) {
     const otel_meter_provider *mp = inst->meter->provider;
     if (!mp->n_readers || inst->kind >= OTEL_INSTRUMENT_OBSERVABLE_COUNTER) return 0;
     if (inst->agg != OTEL_AGGREGATION_SUM && inst->agg != OTEL_AGGREGATION_EXPLICIT_BUCKET_HISTOGRAM &&
@@ -1889,7 +1066,7 @@ static void fold_late(otel_instrument *inst, otel__series *s) {
     const otel__series_prev *p = &s->prev[r0];
     otel__series *live = NULL;
     if (s->exph || s->buckets) {
-        if (histogram_count(inst, s) == p->count || !(live = series_locked(inst, s->attrs, s->n_attrs)))
+        if (histogram_count(inst, s) == p->count || !(live = otel__metrics_series_locked(inst, s->attrs, s->n_attrs)))
             return;
         if (s->exph) {
             otel__exph late = *s->exph;
@@ -1915,7 +1092,7 @@ static void fold_late(otel_instrument *inst, otel__series *s) {
     }
     int64_t di = atomic_load(&s->i) - p->i;
     double dd = bitsd(atomic_load(&s->d)) - p->d;
-    if ((di || dd != 0) && (live = series_locked(inst, s->attrs, s->n_attrs))) {
+    if ((di || dd != 0) && (live = otel__metrics_series_locked(inst, s->attrs, s->n_attrs))) {
         atomic_fetch_add(&live->i, di);
         if (dd != 0) atomic_add_double(&live->d, dd);
     }
@@ -1936,7 +1113,7 @@ static int progress_limbo(otel_instrument *inst, uint64_t oldest) {
             } else {
                 /* nor any that read it from a hint cleared since */
                 *pp = s->limbo_next;
-                series_destroy(s);
+                otel__metrics_series_destroy(s);
                 continue;
             }
         }
@@ -1959,7 +1136,7 @@ static int progress_limbo(otel_instrument *inst, uint64_t oldest) {
 /* After a collection: retire idle delta series, advance retired ones, and
  * publish the new unlinks with one barrier (the caller holds the
  * provider's collection lock, so this is the provider's only reclaimer). */
-static void reclaim(otel_meter_provider *mp) {
+void otel__metrics_reclaim(otel_meter_provider *mp) {
     uint64_t oldest = otel__reclaim_oldest();
     int pending = 0;
     pthread_mutex_lock(&mp->lock);
@@ -1975,7 +1152,7 @@ static void reclaim(otel_meter_provider *mp) {
         for (otel_meter *m = mp->meters; m; m = m->next) {
             pthread_mutex_lock(&m->lock);
             for (otel_instrument *inst = m->instruments; inst; inst = inst->next) {
-                int can = reclaimable(inst);
+                int can = otel__metrics_reclaimable(inst);
                 if (!can && !inst->limbo) continue;
                 pthread_mutex_lock(&inst->lock);
                 if (pass == 0) {
@@ -2008,7 +1185,7 @@ static otel_status collect_locked(otel_metric_reader *r, otel_metrics_data **out
 static otel_status collect(otel_metric_reader *r, otel_metrics_data **out, int retain) {
     otel_meter_provider *mp = r->provider;
     if (!mp) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "collect: the reader has no provider");
-    if (reentered("collect")) return OTEL_ERR_STATE;
+    if (otel__metrics_reentered("collect")) return OTEL_ERR_STATE;
     pthread_mutex_lock(&mp->collect_lock);
     otel_status st = collect_locked(r, out, retain);
     pthread_mutex_unlock(&mp->collect_lock);
@@ -2018,7 +1195,7 @@ static otel_status collect(otel_metric_reader *r, otel_metrics_data **out, int r
 static otel_status collect_locked(otel_metric_reader *r, otel_metrics_data **out, int retain) {
     otel_meter_provider *mp = r->provider;
     uint32_t epoch = atomic_fetch_add(&mp->epoch, 1) + 1;
-    run_callbacks(mp, epoch);
+    otel__metrics_run_callbacks(mp, epoch);
     otel_metrics_data *d = calloc(1, sizeof *d);
     if (!d) return otel__fail(OTEL_ERR_NO_MEMORY, "collect: out of memory");
     d->provider = retain ? otel_meter_provider_retain(mp) : NULL;
@@ -2052,12 +1229,12 @@ static otel_status collect_locked(otel_metric_reader *r, otel_metrics_data **out
             met->points = otel__arena_alloc(&d->arena, n * sizeof *met->points);
             met->n_points = 0;
             if (!met->points) continue;
-            int copy = reclaimable(inst);
+            int copy = otel__metrics_reclaimable(inst);
             for (otel__series *s = head; s; s = s->all_next) {
                 int made = make_point(inst, s, r->index, met->temporality, now, epoch, copy,
                                       &met->points[met->n_points], &d->arena);
                 if (made) {
-                    take_exemplars(inst, s, &met->points[met->n_points], &d->arena);
+                    otel__metrics_exemplars_take(inst, s, &met->points[met->n_points], &d->arena);
                     met->n_points++;
                 }
                 /* a whole interval without measurements for this reader */
@@ -2068,7 +1245,7 @@ static otel_status collect_locked(otel_metric_reader *r, otel_metrics_data **out
         pthread_mutex_unlock(&m->lock);
     }
     pthread_mutex_unlock(&mp->lock);
-    reclaim(mp);
+    otel__metrics_reclaim(mp);
     *out = d;
     return OTEL_OK;
 }
@@ -2080,8 +1257,6 @@ otel_status otel__metrics_collect(otel_metric_reader *r, otel_metrics_data **out
 otel_status otel__metrics_collect_borrowed(otel_metric_reader *r, otel_metrics_data **out) {
     return collect(r, out, 0);
 }
-
-/* ---- the collected data ---------------------------------------------------------------------- */
 
 OTEL_API void otel_metrics_data_release(otel_metrics_data *d) {
     if (!d) return;
@@ -2226,8 +1401,6 @@ OTEL_API otel_status otel_metrics_data_point_exemplar_attrs(const otel_metrics_d
     return OTEL_OK;
 }
 
-/* ---- the manual reader ------------------------------------------------------------------------ */
-
 OTEL_API otel_status otel_metric_reader_manual_new(otel_metric_reader **out, int temporality) {
     if (!out || (temporality != OTEL_TEMPORALITY_DELTA && temporality != OTEL_TEMPORALITY_CUMULATIVE))
         return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "metric_reader_manual_new: bad argument");
@@ -2242,7 +1415,7 @@ OTEL_API otel_status otel_metric_reader_manual_new(otel_metric_reader **out, int
 
 OTEL_API otel_status otel_metric_reader_collect(otel_metric_reader *r, otel_metrics_data **out) {
     if (!r || !out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "collect: NULL argument");
-    if (reentered("collect")) return OTEL_ERR_STATE;
+    if (otel__metrics_reentered("collect")) return OTEL_ERR_STATE;
     if (r->provider && atomic_load(&r->provider->shut_down))
         return otel__fail(OTEL_ERR_SHUTDOWN, "collect: the provider is shut down");
     pthread_mutex_lock(&r->collect_lock);
