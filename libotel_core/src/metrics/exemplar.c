@@ -53,8 +53,8 @@ static void keep_filtered(const otel_instrument *inst, otel__exemplar *e, const 
 /* Offers a measurement to the series' reservoir when the filter lets it:
  * always_on, or trace_based inside a sampled span. `attrs` are the
  * measurement's own (before a view's filter). */
-void otel__metrics_exemplar_offer(otel_instrument *inst, otel__series *s, int64_t iv, double dv, int from_int,
-                           const otel_attr *attrs, size_t n_attrs) {
+void otel__metrics_exemplar_offer(otel_instrument *inst, otel__series *s, int64_t iv, double dv,
+                                  int from_int, const otel_attr *attrs, size_t n_attrs) {
     const otel_span *cur = otel__context_current_span();
     /* trace_based (the default): the common case, no sampled span, costs
      * one thread-local read and returns here */
