@@ -1,5 +1,5 @@
 /* Recording finds a thread's recent series by a fingerprint of the values
- * alone before hashing (metrics.c, series_for). These cases would merge or
+ * alone before hashing (series.c, otel__metrics_series_for). These cases would merge or
  * split series if that shortcut trusted the fingerprint: equal values under
  * other keys, other orders, invalid and repeated attributes, more sets
  * than hint slots, and threads sharing a stats shard. */
