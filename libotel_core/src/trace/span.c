@@ -1,4 +1,5 @@
-/* Spans: allocation, the recording API, ending, and the read-only view. */
+/* Spans: reference counting, starting (sampling, ids, the parent), the
+ * recording API (attributes, events, links, status, name) and ending. */
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -6,208 +7,10 @@
 
 #include "common/clock.h"
 #include "common/error.h"
-#include "common/forklock.h"
 #include "common/ids.h"
 #include "common/strutil.h"
 #include "trace/internal.h"
-
-/* Inline arena of a recording span: room for the name, ~8 attributes with
- * short values and their records, so a typical span makes one allocation
- * (and none once the per-thread cache is warm). */
-#define OTEL__SPAN_INLINE 1024
-/* Sanitizer builds skip the cache so a use after end is reported, not hidden. */
-#if defined(__SANITIZE_ADDRESS__)
-#define OTEL__CACHE_MAX 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define OTEL__CACHE_MAX 0
-#endif
-#endif
-#ifndef OTEL__CACHE_MAX
-#define OTEL__CACHE_MAX 64
-#endif
-
-/* Per-thread caches of span objects: recording (big) and non-recording. */
-typedef struct span_cache {
-    otel_span *free[2];
-    uint32_t count[2];
-    int registered; /* thread-exit destructor installed */
-} span_cache;
-static OTEL__TLS span_cache tls_cache;
-
-/* Zeroes what a recording span keeps beyond the header. */
-static inline void init_recording_fields(otel_span *s) {
-    s->tracer = NULL;
-    s->provider = NULL;
-    s->name = "";
-    s->name_len = 0;
-    s->start_ns = s->end_ns = 0;
-    s->status_code = 0;
-    s->status_msg = NULL;
-    s->status_len = 0;
-    s->attrs.items = NULL;
-    s->attrs.count = s->attrs.cap = s->attrs.dropped = 0;
-    s->events = NULL;
-    s->n_events = s->cap_events = s->dropped_events = 0;
-    s->links = NULL;
-    s->n_links = s->cap_links = s->dropped_links = 0;
-    s->queued_bytes = 0;
-    s->queue_next = NULL;
-}
-
-#if OTEL__CACHE_MAX > 0
-/* Spans often end on one thread and are freed on another (the batch
- * worker). A process-wide depot moves them back in chunks, one lock per
- * chunk, so producers reuse them instead of calling malloc. */
-#define DEPOT_CHUNK 32
-#define DEPOT_MAX 4096
-static pthread_mutex_t depot_lock = PTHREAD_MUTEX_INITIALIZER;
-static otel_span *depot[2]; /* under depot_lock */
-/* Written under depot_lock; span_alloc reads it without the lock as a hint
- * (is there anything to take?), hence atomic. */
-static _Atomic uint32_t depot_count[2];
-
-static inline uint32_t depot_avail(int big) {
-    return atomic_load_explicit(&depot_count[big], memory_order_relaxed);
-}
-static inline void depot_count_add(int big, int32_t d) {
-    atomic_store_explicit(&depot_count[big], depot_avail(big) + (uint32_t)d, memory_order_relaxed);
-}
-
-static otel_span *depot_take(int big, uint32_t *n) {
-    pthread_mutex_lock(&depot_lock);
-    otel_span *head = depot[big], *s = head;
-    uint32_t k = 0;
-    otel_span *last = NULL;
-    while (s && k < DEPOT_CHUNK) {
-        last = s;
-        s = s->cache_next;
-        k++;
-    }
-    if (last) last->cache_next = NULL;
-    depot[big] = s;
-    depot_count_add(big, -(int32_t)k);
-    pthread_mutex_unlock(&depot_lock);
-    *n = k;
-    return head;
-}
-
-/* Hands half of a full thread cache to the depot (or frees it). */
-static void depot_give(span_cache *c, int big) {
-    otel_span *head = c->free[big], *s = head, *last = NULL;
-    for (uint32_t k = 0; k < DEPOT_CHUNK && s; k++) {
-        last = s;
-        s = s->cache_next;
-    }
-    c->free[big] = s;
-    c->count[big] -= DEPOT_CHUNK;
-    pthread_mutex_lock(&depot_lock);
-    int keep = depot_avail(big) < DEPOT_MAX;
-    if (keep) {
-        last->cache_next = depot[big];
-        depot[big] = head;
-        depot_count_add(big, DEPOT_CHUNK);
-    }
-    pthread_mutex_unlock(&depot_lock);
-    if (!keep) {
-        last->cache_next = NULL;
-        while (head) {
-            otel_span *next = head->cache_next;
-            free(head);
-            head = next;
-        }
-    }
-}
-
-/* A thread that exits hands its cache back: to the depot while it has room,
- * else to free(). */
-static pthread_key_t cache_key;
-static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
-
-static void cache_thread_exit(void *p) {
-    span_cache *c = p;
-    for (int big = 0; big < 2; big++) {
-        while (c->count[big] >= DEPOT_CHUNK) depot_give(c, big);
-        otel_span *s = c->free[big];
-        while (s) {
-            otel_span *next = s->cache_next;
-            free(s);
-            s = next;
-        }
-        c->free[big] = NULL;
-        c->count[big] = 0;
-    }
-}
-
-static void cache_make_key(void) {
-    pthread_key_create(&cache_key, cache_thread_exit);
-    /* a thread moving spans to or from the depot must not leave a child
-     * with it locked */
-    otel__forklock_add(&depot_lock);
-}
-
-#endif
-
-/* Non-recording spans use only the fields before `tracer`. */
-#define SMALL_SPAN_SIZE offsetof(otel_span, tracer)
-
-static otel_span *span_alloc(int big) {
-    span_cache *c = &tls_cache;
-    otel_span *s = c->free[big];
-#if OTEL__CACHE_MAX > 0
-    if (!s && depot_avail(big)) {
-        uint32_t n;
-        s = depot_take(big, &n);
-        c->count[big] = n;
-    }
-#endif
-    if (s) {
-        c->free[big] = s->cache_next;
-        c->count[big]--;
-    } else {
-        s = malloc(big ? sizeof *s + OTEL__SPAN_INLINE : SMALL_SPAN_SIZE);
-        if (!s) return NULL;
-    }
-    /* field by field: a memset of the header compiles to `rep stos`, whose
-     * start-up cost dominated span allocation */
-    atomic_init(&s->refs, 1);
-    s->recording = 0;
-    s->kind = 0;
-    s->has_parent = 0;
-    s->parent_remote = 0;
-    s->ended = 0;
-    s->big = (uint8_t)big;
-    atomic_flag_clear(&s->lock);
-    s->trace_state = "";
-    s->trace_state_len = 0;
-    s->cache_next = NULL;
-    if (big) init_recording_fields(s);
-    return s;
-}
-
-static void span_free(otel_span *s) {
-    if (s->recording) {
-        otel__arena_free(&s->arena);
-        otel__provider_unref(s->provider);
-    } else if (s->trace_state_len) {
-        free((char *)s->trace_state);
-    }
-#if OTEL__CACHE_MAX > 0
-    span_cache *c = &tls_cache;
-    int big = s->big;
-    if (__builtin_expect(!c->registered, 0)) {
-        pthread_once(&cache_once, cache_make_key);
-        pthread_setspecific(cache_key, c);
-        c->registered = 1;
-    }
-    s->cache_next = c->free[big];
-    c->free[big] = s;
-    if (++c->count[big] >= OTEL__CACHE_MAX) depot_give(c, big);
-    return;
-#else
-    free(s);
-#endif
-}
+#include "trace/span_alloc.h"
 
 OTEL_API otel_span *otel_span_retain(otel_span *s) {
     if (s) atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
@@ -220,7 +23,7 @@ OTEL_API void otel_span_release(otel_span *s) {
      * reference), so the common case skips the locked decrement. */
     if (atomic_load_explicit(&s->refs, memory_order_acquire) == 1 ||
         atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1)
-        span_free(s);
+        otel__span_free(s);
 }
 
 OTEL_API const otel_span_data *otel_span_data_retain(const otel_span_data *d) {
@@ -233,7 +36,7 @@ OTEL_API void otel_span_data_release(const otel_span_data *d) {
 
 /* A non-recording span with the given context; trace state copied. */
 otel_span *otel__span_nonrecording(const otel_span_context *sc, const char *ts, size_t ts_len) {
-    otel_span *s = span_alloc(0);
+    otel_span *s = otel__span_alloc(0);
     if (!s) return NULL;
     s->sc = *sc;
     if (ts_len) {
@@ -346,7 +149,7 @@ span_start(otel_tracer *t, const char *name, size_t name_len, int kind, otel_con
     otel__stats_bump(&tp->stats, OTEL_STAT_SPANS_STARTED, 1);
     if (decision == OTEL_SAMPLING_RECORD_AND_SAMPLE) sc.trace_flags |= OTEL_TRACE_FLAG_SAMPLED;
 
-    otel_span *s = span_alloc(1);
+    otel_span *s = otel__span_alloc(1);
     if (!s) {
         otel__arena_free(&result_arena);
         return noop_span();
@@ -660,34 +463,6 @@ OTEL_API void otel_span_update_name(otel_span *s, const char *name) {
     otel_span_update_name_n(s, name, KEYLEN(name));
 }
 
-OTEL_API int otel_span_is_recording(const otel_span *s) {
-    if (!s || !s->recording) return 0;
-    otel_span *m = (otel_span *)s;
-    otel__span_lock(m);
-    int ended = m->ended;
-    otel__span_unlock(m);
-    return !ended;
-}
-
-OTEL_API void otel_span_get_context(const otel_span *s, otel_span_context *out) {
-    if (!out) return;
-    if (!s) {
-        memset(out, 0, sizeof *out);
-        return;
-    }
-    *out = s->sc;
-}
-
-OTEL_API const char *otel_span_get_trace_state(const otel_span *s, size_t *len) {
-    if (len) *len = s ? s->trace_state_len : 0;
-    return s && s->trace_state ? s->trace_state : "";
-}
-
-size_t otel__span_size(const otel_span *s) {
-    return sizeof *s + (s->big ? OTEL__SPAN_INLINE : 0) +
-           (s->arena.total > OTEL__SPAN_INLINE ? s->arena.total - OTEL__SPAN_INLINE : 0);
-}
-
 /* ---- ending ---- */
 
 OTEL_API void otel_span_end_at(otel_span *s, uint64_t end_ns) {
@@ -736,109 +511,3 @@ OTEL_API void otel_span_end_at(otel_span *s, uint64_t end_ns) {
 }
 
 OTEL_API void otel_span_end(otel_span *s) { otel_span_end_at(s, 0); }
-
-/* ---- read-only view ---- */
-
-#define SD(d) ((const otel_span *)(d))
-
-OTEL_API const char *otel_span_data_name(const otel_span_data *d, size_t *len) {
-    if (len) *len = d ? SD(d)->name_len : 0;
-    return d && SD(d)->name ? SD(d)->name : "";
-}
-OTEL_API void otel_span_data_context(const otel_span_data *d, otel_span_context *out) {
-    otel_span_get_context(SD(d), out);
-}
-OTEL_API int otel_span_data_parent_span_id(const otel_span_data *d, uint8_t *out) {
-    if (!d || !SD(d)->has_parent) {
-        if (out) memset(out, 0, 8);
-        return 0;
-    }
-    if (out) memcpy(out, SD(d)->parent_span_id, 8);
-    return 1;
-}
-OTEL_API int otel_span_data_parent_is_remote(const otel_span_data *d) {
-    return d && SD(d)->has_parent && SD(d)->parent_remote;
-}
-OTEL_API const char *otel_span_data_trace_state(const otel_span_data *d, size_t *len) {
-    return otel_span_get_trace_state(SD(d), len);
-}
-OTEL_API int otel_span_data_kind(const otel_span_data *d) {
-    return d && SD(d)->kind ? SD(d)->kind : OTEL_SPAN_KIND_INTERNAL;
-}
-OTEL_API uint64_t otel_span_data_start_time(const otel_span_data *d) { return d ? SD(d)->start_ns : 0; }
-OTEL_API uint64_t otel_span_data_end_time(const otel_span_data *d) { return d ? SD(d)->end_ns : 0; }
-OTEL_API int otel_span_data_status_code(const otel_span_data *d) { return d ? SD(d)->status_code : 0; }
-OTEL_API const char *otel_span_data_status_message(const otel_span_data *d, size_t *len) {
-    if (len) *len = d ? SD(d)->status_len : 0;
-    return d && SD(d)->status_msg ? SD(d)->status_msg : "";
-}
-OTEL_API size_t otel_span_data_attribute_count(const otel_span_data *d) {
-    return d ? SD(d)->attrs.count : 0;
-}
-
-static otel_status read_attr(const otel__attrs *list, size_t i, otel_attr *out) {
-    if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "attribute: out is NULL");
-    if (i >= list->count) return otel__fail(OTEL_ERR_NOT_FOUND, "attribute: index out of range");
-    *out = list->items[i];
-    return OTEL_OK;
-}
-
-OTEL_API otel_status otel_span_data_attribute(const otel_span_data *d, size_t i, otel_attr *out) {
-    if (!d) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_span_data_attribute: NULL span");
-    return read_attr(&SD(d)->attrs, i, out);
-}
-OTEL_API uint32_t otel_span_data_dropped_attributes(const otel_span_data *d) {
-    return d ? SD(d)->attrs.dropped : 0;
-}
-OTEL_API size_t otel_span_data_event_count(const otel_span_data *d) { return d ? SD(d)->n_events : 0; }
-OTEL_API otel_status otel_span_data_event(const otel_span_data *d, size_t i, const char **name,
-                                          size_t *name_len, uint64_t *time_ns, size_t *n_attrs,
-                                          uint32_t *dropped) {
-    if (!d) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_span_data_event: NULL span");
-    if (i >= SD(d)->n_events) return otel__fail(OTEL_ERR_NOT_FOUND, "otel_span_data_event: index out of range");
-    const otel__event *e = &SD(d)->events[i];
-    if (name) *name = e->name;
-    if (name_len) *name_len = e->name_len;
-    if (time_ns) *time_ns = e->time_ns;
-    if (n_attrs) *n_attrs = e->attrs.count;
-    if (dropped) *dropped = e->attrs.dropped;
-    return OTEL_OK;
-}
-OTEL_API otel_status otel_span_data_event_attribute(const otel_span_data *d, size_t i, size_t j,
-                                                    otel_attr *out) {
-    if (!d) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_span_data_event_attribute: NULL span");
-    if (i >= SD(d)->n_events) return otel__fail(OTEL_ERR_NOT_FOUND, "event index out of range");
-    return read_attr(&SD(d)->events[i].attrs, j, out);
-}
-OTEL_API uint32_t otel_span_data_dropped_events(const otel_span_data *d) {
-    return d ? SD(d)->dropped_events : 0;
-}
-OTEL_API size_t otel_span_data_link_count(const otel_span_data *d) { return d ? SD(d)->n_links : 0; }
-OTEL_API otel_status otel_span_data_link(const otel_span_data *d, size_t i, otel_span_context *sc,
-                                         const char **ts, size_t *ts_len, size_t *n_attrs,
-                                         uint32_t *dropped) {
-    if (!d) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_span_data_link: NULL span");
-    if (i >= SD(d)->n_links) return otel__fail(OTEL_ERR_NOT_FOUND, "otel_span_data_link: index out of range");
-    const otel__link *l = &SD(d)->links[i];
-    if (sc) *sc = l->sc;
-    if (ts) *ts = l->trace_state;
-    if (ts_len) *ts_len = l->trace_state_len;
-    if (n_attrs) *n_attrs = l->attrs.count;
-    if (dropped) *dropped = l->attrs.dropped;
-    return OTEL_OK;
-}
-OTEL_API otel_status otel_span_data_link_attribute(const otel_span_data *d, size_t i, size_t j,
-                                                   otel_attr *out) {
-    if (!d) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_span_data_link_attribute: NULL span");
-    if (i >= SD(d)->n_links) return otel__fail(OTEL_ERR_NOT_FOUND, "link index out of range");
-    return read_attr(&SD(d)->links[i].attrs, j, out);
-}
-OTEL_API uint32_t otel_span_data_dropped_links(const otel_span_data *d) {
-    return d ? SD(d)->dropped_links : 0;
-}
-OTEL_API const otel_resource *otel_span_data_resource(const otel_span_data *d) {
-    return d && SD(d)->provider ? SD(d)->provider->resource : NULL;
-}
-OTEL_API const otel_scope *otel_span_data_scope(const otel_span_data *d) {
-    return d && SD(d)->tracer ? &SD(d)->tracer->scope : NULL;
-}
