@@ -1,8 +1,8 @@
 /* Recording finds a thread's recent series by a fingerprint of the values
- * alone before hashing (series.c, otel__metrics_series_for). These cases would merge or
- * split series if that shortcut trusted the fingerprint: equal values under
- * other keys, other orders, invalid and repeated attributes, more sets
- * than hint slots, and threads sharing a stats shard. */
+ * alone before hashing (series.c, otel__metrics_series_for). These cases
+ * would merge or split series if that shortcut trusted the fingerprint:
+ * equal values under other keys, other orders, invalid and repeated
+ * attributes, more sets than hint slots, and threads sharing a stats shard. */
 #include <check.h>
 #include <pthread.h>
 #include <stdio.h>
