@@ -344,6 +344,12 @@ void otel__otlp_sender_stop(otel__otlp_sender *s) {
     otlp_shutdown(&tmp, 0);
 }
 
+void otel__otlp_sender_last_attempts(otel__otlp_sender *s) {
+    otel_exporter tmp = {0};
+    tmp.impl = s;
+    otlp_last_attempts(&tmp);
+}
+
 void otel__otlp_sender_free(otel__otlp_sender *s) {
     otel_exporter tmp = {0};
     tmp.impl = s;
