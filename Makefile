@@ -3,10 +3,12 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_TSAN ?= build-tsan
+BUILD_DEMO ?= build-demo
+PREFIX     ?= /usr/local
 JOBS       ?= 2
 CMAKE_FLAGS = $(if $(filter true,$(CI)),-DOTEL_WERROR=ON,)
 
-.PHONY: all deps build build-asan build-tsan demo test test-unit test-asan test-extra bench fuzz install abi-baseline clean
+.PHONY: all deps build build-asan build-tsan demo test test-unit test-asan test-extra bench soak fuzz install uninstall abi-baseline clean
 
 all: build
 
@@ -25,8 +27,9 @@ build-tsan: deps
 	@cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=Debug -DOTEL_TSAN=ON -DOTEL_BUILD_BENCH=OFF -DOTEL_BUILD_EXAMPLES=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD_TSAN) -j $(JOBS)
 
-demo: build
-	@scripts/demo.sh $(BUILD)
+# only what the demo needs, in a build dir of its own; quiet unless it fails
+demo: deps
+	@CMAKE_FLAGS="$(CMAKE_FLAGS)" scripts/demo.sh $(BUILD_DEMO)
 
 test: build build-asan build-tsan
 	@scripts/run-tests.sh $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)
@@ -39,11 +42,19 @@ bench: build
 	@if [ -f $(BUILD)/ruby/otel_core_native.so ]; then ruby -I $(BUILD)/ruby -I bindings/ruby/lib bench/ruby/bench.rb 2>/dev/null; fi
 	@$(BUILD)/bench/bench_machine
 
+# The fault scenarios' long forms (minutes each): tests/faults/load.py.
+soak: build
+	@SOAK=1 tests/faults/run_load.sh
+
 fuzz: deps
 	@if [ -x tests/fuzz/run.sh ]; then tests/fuzz/run.sh; else echo "no fuzz targets yet"; fi
 
+# PREFIX=/opt/otel, DESTDIR=/stage: see scripts/install.sh
 install: build
-	@cmake --install $(BUILD)
+	@scripts/install.sh $(BUILD) $(PREFIX)
+
+uninstall:
+	@scripts/uninstall.sh $(BUILD)
 
 # The ABI baselines: abidw's dump of the library (every mapped symbol) and
 # the list of pinned enum values (adds new constants; refuses changed ones).
@@ -53,4 +64,4 @@ abi-baseline: build
 	@python3 tests/abi/check_enums.py $${CC:-cc} include tests/abi/enums.txt --write
 
 clean:
-	@rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)
+	@rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN) $(BUILD_DEMO)

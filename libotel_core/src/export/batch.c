@@ -9,11 +9,11 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/error.h"
+#include "common/fork.h"
 #include "common/log.h"
 #include "export/exporter.h"
 #include "trace/internal.h"
 
-void otel__count_export(otel__stats *st, int result, size_t n);
 int otel__exporter_claim(otel_exporter *e);
 
 enum { AWAKE = 0, SLEEP_TIMED = 1, SLEEP_IDLE = 2 };
@@ -40,6 +40,7 @@ typedef struct batch {
     _Atomic int worker_sleeping;
     _Atomic int worker_started;
     _Atomic int blocked;
+    _Atomic int stopping; /* shutdown began: spans ending now are dropped */
     _Alignas(64) pthread_mutex_t lock;
     pthread_cond_t wake;  /* worker waits: spans, flush or stop */
     pthread_cond_t done;  /* flushers wait: flush finished or worker exited */
@@ -47,6 +48,11 @@ typedef struct batch {
     pthread_t thread;
     uint64_t flush_requested, flush_done; /* under lock */
     otel_status flush_status;
+    uint64_t export_failures; /* under lock: exports that failed, ever */
+    /* the batch the worker is exporting (popped under lock): a shutdown
+     * that gives up on it counts it, and a fork child releases it */
+    otel_span **inflight;
+    size_t n_inflight;
     int stop, exited, abandoned, joined;
     struct batch *next_all;
 } batch;
@@ -71,6 +77,8 @@ static void all_remove(batch *b) {
         }
     pthread_mutex_unlock(&all_lock);
 }
+
+static void batch_register_fork(void);
 
 /* ---- ring ---- */
 
@@ -119,8 +127,9 @@ static size_t ring_size(batch *b) {
 
 /* ---- worker ---- */
 
-/* Exports up to one batch; returns how many spans were taken. */
-static size_t export_one_batch(batch *b, otel_span **buf) {
+/* Takes up to one batch off the ring (under lock: a shutdown that gives up
+ * may empty the ring itself, and must never race the worker for it). */
+static size_t take_batch(batch *b, otel_span **buf) {
     size_t n = 0;
     uint64_t bytes = 0;
     while (n < b->batch_size) {
@@ -134,16 +143,29 @@ static size_t export_one_batch(batch *b, otel_span **buf) {
     atomic_fetch_sub_explicit(&b->bytes, bytes, memory_order_relaxed);
     otel__stats_sub(st, OTEL_STAT_SPANS_QUEUED, n);
     otel__stats_sub(st, OTEL_STAT_QUEUE_BYTES, bytes);
-    if (atomic_load_explicit(&b->blocked, memory_order_relaxed)) {
-        pthread_mutex_lock(&b->lock);
-        pthread_cond_broadcast(&b->space);
-        pthread_mutex_unlock(&b->lock);
-    }
-    int r = otel__exporter_export(b->exporter, (const otel_span_data *const *)buf, n,
-                                  b->export_timeout_ms);
-    otel__count_export(st, r, n);
-    for (size_t i = 0; i < n; i++) otel_span_release(buf[i]);
+    if (atomic_load_explicit(&b->blocked, memory_order_relaxed)) pthread_cond_broadcast(&b->space);
     return n;
+}
+
+/* Exports up to one batch; returns how many spans were taken (0 also when
+ * shutdown has given up on this worker). */
+static size_t export_one_batch(batch *b, otel_span **buf) {
+    pthread_mutex_lock(&b->lock);
+    size_t n = b->abandoned ? 0 : take_batch(b, buf);
+    b->inflight = buf;
+    b->n_inflight = n;
+    pthread_mutex_unlock(&b->lock);
+    if (!n) return 0;
+    otel__export_outcome o = otel__exporter_export(b->exporter, (const otel_span_data *const *)buf,
+                                                   n, b->export_timeout_ms);
+    pthread_mutex_lock(&b->lock);
+    int abandoned = b->abandoned; /* then shutdown counted this batch */
+    if (!o.ok && !abandoned) b->export_failures++;
+    b->n_inflight = 0;
+    pthread_mutex_unlock(&b->lock);
+    if (!abandoned) otel__count_export(atomic_load(&b->stats), o, n);
+    for (size_t i = 0; i < n; i++) otel_span_release(buf[i]);
+    return abandoned ? 0 : n;
 }
 
 static void *worker_main(void *arg) {
@@ -164,6 +186,9 @@ static void *worker_main(void *arg) {
             } else {
                 export_one_batch(b, buf);
             }
+            pthread_mutex_lock(&b->lock);
+            if (b->abandoned) break; /* shutdown gave up on us: stop at this step */
+            pthread_mutex_unlock(&b->lock);
             next_timer = otel__clock_mono_ns() + (uint64_t)b->delay_ms * 1000000ull;
             otel_status fs = OTEL_OK;
             if (drain) fs = otel__exporter_force_flush(b->exporter, b->export_timeout_ms);
@@ -199,6 +224,7 @@ static void *worker_main(void *arg) {
         atomic_store(&b->worker_sleeping, 0);
     }
     b->exited = 1;
+    b->inflight = NULL;
     int abandoned = b->abandoned;
     pthread_cond_broadcast(&b->done);
     pthread_mutex_unlock(&b->lock);
@@ -234,6 +260,8 @@ static void drop(batch *b, otel_span *s, int full) {
     if (full) {
         otel__stats_add(st, OTEL_STAT_DROPPED_QUEUE_FULL, 1);
         OTEL_LOG_W("batch span queue is full; spans are being dropped");
+    } else {
+        otel__stats_add(st, OTEL_STAT_DROPPED_SHUTDOWN, 1);
     }
     (void)s;
 }
@@ -254,6 +282,10 @@ static int try_enqueue(batch *b, otel_span *s) {
 static void batch_on_end(otel_processor *p, otel_span *s) {
     if (!otel__span_sampled(s)) return;
     batch *b = p->impl;
+    if (__builtin_expect(atomic_load_explicit(&b->stopping, memory_order_relaxed), 0)) {
+        drop(b, s, 0); /* raced with shutdown, which has drained or will drain the ring */
+        return;
+    }
     if (!atomic_load_explicit(&b->worker_started, memory_order_relaxed)) start_worker(b);
     s->queued_bytes = otel__span_size(s);
     otel_span_retain(s);
@@ -302,20 +334,54 @@ static otel_status batch_flush(otel_processor *p, uint32_t timeout_ms) {
     if (!atomic_load(&b->worker_started)) return otel__exporter_force_flush(b->exporter, timeout_ms);
     uint64_t deadline = otel__deadline_ms(timeout_ms);
     pthread_mutex_lock(&b->lock);
-    uint64_t target = ++b->flush_requested;
+    uint64_t target = ++b->flush_requested, failures = b->export_failures;
     pthread_cond_signal(&b->wake);
     otel_status st = wait_flush(b, target, deadline);
+    /* an export that failed while this flush waited carried its spans */
+    if (st == OTEL_OK && b->export_failures != failures) st = OTEL_ERR_EXPORT;
     pthread_mutex_unlock(&b->lock);
+    if (st == OTEL_ERR_EXPORT)
+        otel__fail(st, "force_flush: an export failed (the stats' last error says why)");
     return st;
+}
+
+/* Empties the ring into dropped_shutdown; the caller is its only consumer
+ * (the worker has exited, or was abandoned under the lock). Returns the
+ * spans as a list through queue_next, to release outside the lock. */
+static otel_span *drop_queued(batch *b) {
+    otel__stats *st = atomic_load(&b->stats);
+    otel_span *list = NULL, *s;
+    while ((s = ring_pop(b))) {
+        atomic_fetch_sub_explicit(&b->bytes, s->queued_bytes, memory_order_relaxed);
+        otel__stats_sub(st, OTEL_STAT_SPANS_QUEUED, 1);
+        otel__stats_sub(st, OTEL_STAT_QUEUE_BYTES, s->queued_bytes);
+        otel__stats_add(st, OTEL_STAT_DROPPED_SHUTDOWN, 1);
+        s->queue_next = list;
+        list = s;
+    }
+    return list;
+}
+
+static void release_list(otel_span *s) {
+    while (s) {
+        otel_span *next = s->queue_next;
+        otel_span_release(s);
+        s = next;
+    }
 }
 
 static otel_status batch_shutdown(otel_processor *p, uint32_t timeout_ms) {
     batch *b = p->impl;
     uint64_t deadline = otel__deadline_ms(timeout_ms);
+    atomic_store(&b->stopping, 1);
+    /* what is queued gets one attempt per batch, no retry waits */
+    otel__exporter_last_attempts(b->exporter);
     pthread_mutex_lock(&b->lock);
     b->stop = 1;
     if (!atomic_load(&b->worker_started)) {
+        otel_span *left = drop_queued(b);
         pthread_mutex_unlock(&b->lock);
+        release_list(left);
         return otel__exporter_shutdown(b->exporter, timeout_ms);
     }
     ++b->flush_requested;
@@ -326,21 +392,33 @@ static otel_status batch_shutdown(otel_processor *p, uint32_t timeout_ms) {
         pthread_cond_timedwait(&b->done, &b->lock, &ts);
     }
     int exited = b->exited;
-    if (!exited) b->abandoned = 1;
+    otel_span *left = NULL;
+    if (!exited) {
+        /* Give up on the worker: what it exports now and what is still
+         * queued count as dropped at shutdown, so the stats add up the
+         * moment we return; it stops at its next step without counting. */
+        b->abandoned = 1;
+        otel__stats_add(atomic_load(&b->stats), OTEL_STAT_DROPPED_SHUTDOWN, b->n_inflight);
+        left = drop_queued(b);
+    }
     pthread_mutex_unlock(&b->lock);
     if (!exited) {
-        /* the exporter hangs: make it give up, and let the worker finish alone */
-        otel__exporter_abort(b->exporter);
+        release_list(left);
+        otel__exporter_abort(b->exporter); /* the export in flight returns at once */
         OTEL_LOG_W("batch processor: shutdown timed out; the export in flight is abandoned");
-        return OTEL_ERR_TIMEOUT;
+        return otel__fail(OTEL_ERR_TIMEOUT, "shutdown: the export did not finish in %u ms", timeout_ms);
     }
     pthread_join(b->thread, NULL);
     b->joined = 1;
+    pthread_mutex_lock(&b->lock);
+    left = drop_queued(b); /* ended while the worker made its last pass */
+    pthread_mutex_unlock(&b->lock);
+    release_list(left);
     uint64_t now = otel__clock_mono_ns();
-    uint32_t left = deadline == UINT64_MAX ? 0
-                    : now >= deadline      ? 1
-                                           : (uint32_t)((deadline - now) / 1000000ull + 1);
-    return otel__exporter_shutdown(b->exporter, left);
+    uint32_t ms_left = deadline == UINT64_MAX ? 0
+                       : now >= deadline      ? 1
+                                              : (uint32_t)((deadline - now) / 1000000ull + 1);
+    return otel__exporter_shutdown(b->exporter, ms_left);
 }
 
 static void batch_destroy(otel_processor *p) {
@@ -377,13 +455,9 @@ void otel__batch_attach(otel_processor *p, otel__stats *stats) {
 
 static void init_sync(batch *b) {
     pthread_mutex_init(&b->lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&b->wake, &ca);
-    pthread_cond_init(&b->done, &ca);
-    pthread_cond_init(&b->space, &ca);
-    pthread_condattr_destroy(&ca);
+    otel__cond_init_mono(&b->wake);
+    otel__cond_init_mono(&b->done);
+    otel__cond_init_mono(&b->space);
 }
 
 OTEL_API otel_status otel_processor_batch_new(otel_processor **out, otel_exporter *exp,
@@ -428,7 +502,8 @@ OTEL_API otel_status otel_processor_batch_new(otel_processor **out, otel_exporte
         return st;
     }
     b->self = *out;
-    otel__fork_register();
+    static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+    pthread_once(&fork_once, batch_register_fork);
     all_add(b);
     st = otel__options_verdict(opts, "otel_processor_batch_new");
     if (st != OTEL_OK) {
@@ -439,32 +514,33 @@ OTEL_API otel_status otel_processor_batch_new(otel_processor **out, otel_exporte
     return OTEL_OK;
 }
 
-/* ---- fork ---- */
+/* ---- fork ----
+ * Prepare takes every batch lock, so no worker is inside one at fork. The
+ * child runs after the LOCKS phase has freed the allocators' locks (the
+ * span depot), so releasing the parent's spans here is safe; the stats
+ * were zeroed in the STATE phase, so nothing is subtracted: the parent
+ * exports what it had queued, and the child counts only its own spans. */
 
-void otel__batch_fork_prepare(void) {
+static void batch_fork_prepare(void) {
     pthread_mutex_lock(&all_lock);
     for (batch *b = all_batches; b; b = b->next_all) pthread_mutex_lock(&b->lock);
 }
 
-void otel__batch_fork_parent(void) {
+static void batch_fork_parent(void) {
     for (batch *b = all_batches; b; b = b->next_all) pthread_mutex_unlock(&b->lock);
     pthread_mutex_unlock(&all_lock);
 }
 
-/* The child starts empty: what was queued belongs to the parent, which will
- * export it. The worker does not exist here; it restarts on the next span. */
-void otel__batch_fork_child(void) {
+/* The child starts empty; its worker restarts on the next span. */
+static void batch_fork_child(void) {
     for (batch *b = all_batches; b; b = b->next_all) {
         size_t d = atomic_load(&b->dequeue_pos), e = atomic_load(&b->enqueue_pos);
-        otel__stats *st = atomic_load(&b->stats);
         for (size_t pos = d; pos != e; pos++) {
             cell *c = &b->cells[pos & b->mask];
-            if (atomic_load(&c->seq) == pos + 1) {
-                otel__stats_sub(st, OTEL_STAT_SPANS_QUEUED, 1);
-                otel__stats_sub(st, OTEL_STAT_QUEUE_BYTES, c->span->queued_bytes);
-                otel_span_release(c->span);
-            }
+            if (atomic_load(&c->seq) == pos + 1) otel_span_release(c->span);
         }
+        for (size_t i = 0; i < b->n_inflight; i++) otel_span_release(b->inflight[i]);
+        b->n_inflight = 0;
         for (size_t i = 0; i <= b->mask; i++) atomic_store(&b->cells[i].seq, i);
         atomic_store(&b->enqueue_pos, 0);
         atomic_store(&b->dequeue_pos, 0);
@@ -478,8 +554,19 @@ void otel__batch_fork_child(void) {
         }
         atomic_store(&b->worker_started, b->stop ? 1 : 0);
         b->flush_done = b->flush_requested;
+        b->export_failures = 0;
         b->exited = b->stop;
-        init_sync(b);
+        /* prepare locked it; the condition variables may name waiters
+         * that are gone */
+        otel__cond_init_mono(&b->wake);
+        otel__cond_init_mono(&b->done);
+        otel__cond_init_mono(&b->space);
+        pthread_mutex_unlock(&b->lock);
     }
-    pthread_mutex_init(&all_lock, NULL);
+    pthread_mutex_unlock(&all_lock);
+}
+
+static void batch_register_fork(void) {
+    otel__fork_register_handlers(OTEL__FORK_WORKERS, batch_fork_prepare, batch_fork_parent,
+                                 batch_fork_child);
 }

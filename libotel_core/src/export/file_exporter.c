@@ -47,13 +47,9 @@ static int file_export(otel_exporter *self, const otel_span_data *const *spans, 
     const uint8_t *body;
     size_t len;
     otel_status s = otel__otlp_encode_traces_json(&x->enc, spans, n, &body, &len);
-    if (s == OTEL_ERR_LIMIT) { /* this reason only, not also export_failed */
-        otel__stats_add(st, OTEL_STAT_DROPPED_TOO_LARGE, n);
-        otel__stats_sub(st, OTEL_STAT_DROPPED_EXPORT_FAILED, n);
-    }
     if (s != OTEL_OK) {
         otel__stats_set_error(st, "file exporter: %s", otel_last_error());
-        return OTEL_EXPORT_FAILURE;
+        return s == OTEL_ERR_LIMIT ? OTEL__EXPORT_TOO_LARGE : OTEL_EXPORT_FAILURE;
     }
     /* the newline rides in the same write, so lines never interleave */
     x->enc.json.limit = SIZE_MAX;

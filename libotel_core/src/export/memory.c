@@ -55,7 +55,7 @@ static void mem_destroy(otel_exporter *self) {
     free(m);
 }
 
-static const otel__exporter_vtable mem_vt = {mem_export, NULL, NULL, mem_destroy, NULL};
+static const otel__exporter_vtable mem_vt = {mem_export, NULL, NULL, mem_destroy, NULL, NULL};
 
 OTEL_API otel_status otel_exporter_in_memory_new(otel_exporter **out) {
     if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_exporter_in_memory_new: out is NULL");

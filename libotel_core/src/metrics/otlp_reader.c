@@ -14,6 +14,9 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/error.h"
+#include "common/fork.h"
+#include "common/forklock.h"
+#include "common/live_list.h"
 #include "common/log.h"
 #include "common/resource.h"
 #include "common/strutil.h"
@@ -624,7 +627,31 @@ typedef struct periodic {
     /* one export at a time (the thread's, a flush's, shutdown's): exports
      * never overlap, as the specification asks, and share `json` */
     pthread_mutex_t export_lock;
+    otel_metric_reader *reader;
+    otel__live_node live; /* for fork */
 } periodic;
+
+static void *periodic_main(void *arg);
+
+/* ---- fork: a child's periodic readers get fresh locks and a thread of
+ * their own (the parent's thread, perhaps mid-export, is not there). */
+static otel__live_list live = OTEL__LIVE_LIST_INIT;
+
+static void periodic_fork_child(void) {
+    for (otel__live_node *n = live.head; n; n = n->next) {
+        periodic *p = OTEL__LIVE_OF(n, periodic, live);
+        pthread_mutex_init(&p->lock, NULL);
+        pthread_mutex_init(&p->export_lock, NULL);
+        otel__cond_init_mono(&p->wake);
+        if (p->started && !p->stop)
+            p->started = pthread_create(&p->thread, NULL, periodic_main, p->reader) == 0;
+    }
+}
+
+static void periodic_register_fork(void) {
+    otel__forklock_add(&live.lock);
+    otel__fork_register_handlers(OTEL__FORK_WORKERS, NULL, NULL, periodic_fork_child);
+}
 
 static otel_status export_once_locked(otel_metric_reader *r, uint32_t timeout_ms);
 
@@ -749,6 +776,7 @@ static otel_status periodic_shutdown(otel_metric_reader *r, uint32_t timeout_ms)
 static void periodic_destroy(otel_metric_reader *r) {
     periodic *p = r->impl;
     if (!p) return;
+    otel__live_remove(&live, &p->live);
     if (p->started) {
         pthread_mutex_lock(&p->lock);
         p->stop = 1;
@@ -789,13 +817,13 @@ static otel_status periodic_new(otel_metric_reader **out, const otel_options *op
     p->timeout_ms = (uint32_t)otel__opt_int(opts, "OTEL_METRIC_EXPORT_TIMEOUT", 30000, 1, 86400000);
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->export_lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&p->wake, &ca);
-    pthread_condattr_destroy(&ca);
+    otel__cond_init_mono(&p->wake);
     r->impl = p;
     r->vt = &periodic_vt;
+    p->reader = r;
+    static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+    pthread_once(&fork_once, periodic_register_fork);
+    otel__live_add(&live, &p->live);
     return OTEL_OK;
 }
 
