@@ -1,0 +1,112 @@
+package otelcore
+
+/*
+#include <stdlib.h>
+#include "shim.h"
+*/
+import "C"
+
+import (
+	"context"
+	"runtime"
+	"runtime/cgo"
+	"sync"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/metric/embedded"
+)
+
+// MeterProvider is a metric.MeterProvider backed by a C meter provider.
+// Unless readers are given (WithReader), the reader OTEL_METRICS_EXPORTER
+// names exports (OTLP by default, every OTEL_METRIC_EXPORT_INTERVAL).
+type MeterProvider struct {
+	embedded.MeterProvider
+	h      *C.otel_meter_provider
+	meters sync.Map // tracerKey -> *meter
+
+	mu      sync.Mutex
+	retired []cgo.Handle // callbacks unregistered; a collection may still hold them
+}
+
+// NewMeterProvider builds a meter provider from opts and the environment;
+// like NewTracerProvider it never fails (errors go to otel.Handle).
+func NewMeterProvider(opts ...Option) *MeterProvider { return lenient(newMeterProvider, opts) }
+
+// NewMeterProviderChecked is NewMeterProvider returning an *Error for a
+// setting in opts that does not parse.
+func NewMeterProviderChecked(opts ...Option) (*MeterProvider, error) {
+	return newMeterProvider(newConfig(opts), true)
+}
+
+func newMeterProvider(c *config, strict bool) (*MeterProvider, error) {
+	const op = "meter provider"
+	o, err := c.cOptions(op)
+	if err != nil {
+		return nil, err
+	}
+	defer C.otel_options_free(o)
+	if !strict {
+		C.otel_options_set_strict(o, 0)
+	}
+	var h *C.otel_meter_provider
+	if err := callErr(op, func() C.otel_status { return C.otel_meter_provider_new(&h, o) }); err != nil {
+		return nil, err
+	}
+	mp := &MeterProvider{h: h}
+	runtime.AddCleanup(mp, func(h *C.otel_meter_provider) { C.otel_meter_provider_release(h) }, h)
+	for _, r := range c.readers {
+		if err := r.attach(mp); err != nil {
+			return nil, err
+		}
+	}
+	if !c.noGlobal {
+		C.otel_meter_provider_set_global(h)
+	}
+	return mp, nil
+}
+
+// Meter returns the meter of an instrumentation scope.
+func (p *MeterProvider) Meter(name string, opts ...metric.MeterOption) metric.Meter {
+	cfg := metric.NewMeterConfig(opts...)
+	set := cfg.InstrumentationAttributes()
+	key := tracerKey{name, cfg.InstrumentationVersion(), cfg.SchemaURL(), set.Equivalent()}
+	if m, ok := p.meters.Load(key); ok {
+		return m.(*meter)
+	}
+	sc := getScratch(listSize(kvSet{&set}))
+	arr, n := writeAttrs(sc, kvSet{&set})
+	h := C.otel_meter_provider_get_meter_n(p.h, strData(key.name), C.size_t(len(key.name)),
+		strData(key.version), C.size_t(len(key.version)), strData(key.schemaURL),
+		C.size_t(len(key.schemaURL)), arr, n)
+	sc.put()
+	m, _ := p.meters.LoadOrStore(key, &meter{h: h, provider: p})
+	return m.(*meter)
+}
+
+// ForceFlush collects and exports through every exporting reader, bounded
+// by ctx's deadline.
+func (p *MeterProvider) ForceFlush(ctx context.Context) error {
+	return withDeadline(ctx, "meter force flush", func(ms C.uint32_t) C.otel_status {
+		return C.otel_meter_provider_force_flush(p.h, ms)
+	})
+}
+
+// Shutdown exports what is left and stops the readers, bounded by ctx's
+// deadline. Idempotent.
+func (p *MeterProvider) Shutdown(ctx context.Context) error {
+	err := withDeadline(ctx, "meter shutdown", func(ms C.uint32_t) C.otel_status {
+		return C.otel_meter_provider_shutdown(p.h, ms)
+	})
+	return err
+}
+
+// Dropped is the number of measurements dropped (invalid values, overflow,
+// instruments used after shutdown).
+func (p *MeterProvider) Dropped() uint64 { return uint64(C.otel_meter_provider_dropped(p.h)) }
+
+// retire keeps an unregistered callback's handle until the provider goes.
+func (p *MeterProvider) retire(h cgo.Handle) {
+	p.mu.Lock()
+	p.retired = append(p.retired, h)
+	p.mu.Unlock()
+}
