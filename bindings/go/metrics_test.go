@@ -1,0 +1,165 @@
+package otelcore_test
+
+import (
+	"context"
+	"testing"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+
+	"libotel_core/otelcore"
+)
+
+func newMeter(t *testing.T) (metric.Meter, *otelcore.ManualReader, *otelcore.MeterProvider) {
+	t.Helper()
+	r := otelcore.NewManualReader(false)
+	mp, err := otelcore.NewMeterProviderChecked(otelcore.WithReader(r), otelcore.WithoutCGlobal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
+	return mp.Meter("m", metric.WithInstrumentationVersion("0.1")), r, mp
+}
+
+func collect(t *testing.T, r *otelcore.ManualReader) map[string]otelcore.Metric {
+	t.Helper()
+	ms, err := r.Collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]otelcore.Metric{}
+	for _, m := range ms {
+		out[m.Name] = m
+	}
+	return out
+}
+
+func TestEverySyncInstrument(t *testing.T) {
+	m, r, _ := newMeter(t)
+	ctx := context.Background()
+	attrs := metric.WithAttributes(attribute.String("route", "/a"), attribute.Int("code", 200), attribute.Bool("ok", true))
+	ic, _ := m.Int64Counter("ic", metric.WithUnit("{req}"), metric.WithDescription("requests"))
+	fc, _ := m.Float64Counter("fc")
+	iu, _ := m.Int64UpDownCounter("iu")
+	fu, _ := m.Float64UpDownCounter("fu")
+	ih, _ := m.Int64Histogram("ih", metric.WithExplicitBucketBoundaries(1, 10))
+	fh, _ := m.Float64Histogram("fh")
+	ig, _ := m.Int64Gauge("ig")
+	fg, _ := m.Float64Gauge("fg")
+	ic.Add(ctx, 2, attrs)
+	ic.Add(ctx, 3, attrs)
+	fc.Add(ctx, 1.5)
+	iu.Add(ctx, -4, attrs)
+	fu.Add(ctx, -0.5)
+	ih.Record(ctx, 5, attrs)
+	ih.Record(ctx, 50, attrs)
+	fh.Record(ctx, 0.25)
+	ig.Record(ctx, 7)
+	fg.Record(ctx, 3.25)
+	if !ic.Enabled(ctx) {
+		t.Error("a counter is not enabled")
+	}
+	got := collect(t, r)
+	check := func(name string, kind otelcore.MetricKind, isInt bool, i int64, f float64) otelcore.Point {
+		t.Helper()
+		mm, ok := got[name]
+		if !ok || len(mm.Points) != 1 || mm.Kind != kind {
+			t.Fatalf("%s: %+v", name, mm)
+		}
+		p := mm.Points[0]
+		if kind != otelcore.KindHistogram && (p.IsInt != isInt || p.Int != i || p.Float != f) {
+			t.Errorf("%s: point %+v", name, p)
+		}
+		return p
+	}
+	p := check("ic", otelcore.KindSum, true, 5, 0)
+	if a := attrMap(p.Attributes); a["route"].AsString() != "/a" || a["code"].AsInt64() != 200 || !a["ok"].AsBool() {
+		t.Errorf("attributes %v", p.Attributes)
+	}
+	if got["ic"].Unit != "{req}" || got["ic"].Description != "requests" || !got["ic"].Monotonic || got["ic"].Scope != "m" {
+		t.Errorf("ic: %+v", got["ic"])
+	}
+	check("fc", otelcore.KindSum, false, 0, 1.5)
+	check("iu", otelcore.KindSum, true, -4, 0)
+	if got["iu"].Monotonic {
+		t.Error("an up-down counter is monotonic")
+	}
+	check("fu", otelcore.KindSum, false, 0, -0.5)
+	p = check("ih", otelcore.KindHistogram, true, 0, 0)
+	if p.Count != 2 || p.Sum != 55 || p.Min != 5 || p.Max != 50 || len(p.Bounds) != 2 || len(p.BucketCounts) != 3 || p.BucketCounts[1] != 1 {
+		t.Errorf("ih: %+v", p)
+	}
+	if p := check("fh", otelcore.KindHistogram, false, 0, 0); p.Count != 1 || p.Sum != 0.25 {
+		t.Errorf("fh: %+v", p)
+	}
+	check("ig", otelcore.KindGauge, true, 7, 0)
+	check("fg", otelcore.KindGauge, false, 0, 3.25)
+}
+
+func TestObservableInstrumentsAndCallbacks(t *testing.T) {
+	m, r, mp := newMeter(t)
+	ioc, _ := m.Int64ObservableCounter("ioc", metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
+		o.Observe(11, metric.WithAttributes(attribute.String("cpu", "0")))
+		return nil
+	}))
+	_ = ioc
+	iou, _ := m.Int64ObservableUpDownCounter("iou")
+	iog, _ := m.Int64ObservableGauge("iog")
+	foc, _ := m.Float64ObservableCounter("foc", metric.WithFloat64Callback(func(_ context.Context, o metric.Float64Observer) error {
+		o.Observe(1.25)
+		return nil
+	}))
+	_ = foc
+	fou, _ := m.Float64ObservableUpDownCounter("fou")
+	fog, _ := m.Float64ObservableGauge("fog")
+	reg, err := m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		o.ObserveInt64(iou, -3)
+		o.ObserveInt64(iog, 9)
+		o.ObserveFloat64(fou, -1.5)
+		o.ObserveFloat64(fog, 0.75)
+		return nil
+	}, iou, iog, fou, fog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := collect(t, r)
+	want := map[string]float64{"ioc": 11, "iou": -3, "iog": 9, "foc": 1.25, "fou": -1.5, "fog": 0.75}
+	for name, v := range want {
+		mm := got[name]
+		if len(mm.Points) != 1 {
+			t.Errorf("%s: %+v", name, mm)
+			continue
+		}
+		p := mm.Points[0]
+		if (p.IsInt && float64(p.Int) != v) || (!p.IsInt && p.Float != v) {
+			t.Errorf("%s: %+v, want %v", name, p, v)
+		}
+	}
+	if err := reg.Unregister(); err != nil {
+		t.Fatal(err)
+	}
+	got = collect(t, r)
+	if g := got["iog"]; len(g.Points) != 0 {
+		// cumulative observable gauges report only what this collection observed
+		t.Errorf("an unregistered callback still reports: %+v", g)
+	}
+	if len(got["ioc"].Points) != 1 {
+		t.Error("the instrument's own callback stopped")
+	}
+
+	// a panicking callback is recovered and counted; collection goes on
+	tp := otelcore.NewTracerProvider(otelcore.WithoutCGlobal(), otelcore.WithSetting("OTEL_TRACES_EXPORTER", "none"))
+	before := tp.Stats().CallbackPanics
+	pg, _ := m.Int64ObservableGauge("panics", metric.WithInt64Callback(func(context.Context, metric.Int64Observer) error {
+		panic("callback panics")
+	}))
+	_ = pg
+	got = collect(t, r)
+	if tp.Stats().CallbackPanics != before+1 {
+		t.Errorf("callback panics %d, want %d", tp.Stats().CallbackPanics, before+1)
+	}
+	if len(got["ioc"].Points) != 1 {
+		t.Error("a panicking callback stopped the collection")
+	}
+	_ = mp
+}
