@@ -86,14 +86,29 @@ func recovered(where string, failed *bool) {
 	}
 }
 
+// Discard is a SpanExporter that drops every span inside the C core, never
+// calling into Go: for benchmarks, and for a pipeline kept only for Stats().
+var Discard SpanExporter = discardExporter{}
+
+type discardExporter struct{}
+
+func (discardExporter) ExportSpans(context.Context, []SpanData) error { return nil }
+func (discardExporter) Shutdown(context.Context) error              { return nil }
+
 type exporterHandle struct{ exp SpanExporter }
 
 func newProcessor(op string, spec exporterSpec, o *C.otel_options) (*C.otel_processor, error) {
-	h := cgo.NewHandle(&exporterHandle{spec.exp})
 	var exp *C.otel_exporter
-	if err := callErr(op, func() C.otel_status { return C.gotel_exporter_new(&exp, C.uintptr_t(h)) }); err != nil {
-		h.Delete()
-		return nil, err
+	if _, ok := spec.exp.(discardExporter); ok {
+		if err := callErr(op, func() C.otel_status { return C.gotel_exporter_discard_new(&exp) }); err != nil {
+			return nil, err
+		}
+	} else {
+		h := cgo.NewHandle(&exporterHandle{spec.exp})
+		if err := callErr(op, func() C.otel_status { return C.gotel_exporter_new(&exp, C.uintptr_t(h)) }); err != nil {
+			h.Delete()
+			return nil, err
+		}
 	}
 	defer C.otel_exporter_release(exp) // the processor holds its own; the free callback deletes h
 	var p *C.otel_processor

@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"context"
+	"runtime"
 	"unsafe"
 
 	"go.opentelemetry.io/otel/metric"
@@ -43,18 +44,12 @@ func (m *meter) create(kind, number int, name, unit, desc string, bounds []float
 
 func (m *meter) sync64(kind int, name, unit, desc string, bounds []float64) (*int64Inst, error) {
 	h, err := m.create(kind, C.OTEL_NUMBER_INT64, name, unit, desc, bounds)
-	if h == nil {
-		return &int64Inst{}, err
-	}
-	return &int64Inst{h: h}, err
+	return &int64Inst{h: h, meter: m, b: bindings{owner: m.provider.bound}}, err
 }
 
 func (m *meter) syncF64(kind int, name, unit, desc string, bounds []float64) (*float64Inst, error) {
 	h, err := m.create(kind, C.OTEL_NUMBER_DOUBLE, name, unit, desc, bounds)
-	if h == nil {
-		return &float64Inst{}, err
-	}
-	return &float64Inst{h: h}, err
+	return &float64Inst{h: h, meter: m, b: bindings{owner: m.provider.bound}}, err
 }
 
 func (m *meter) Int64Counter(name string, opts ...metric.Int64CounterOption) (metric.Int64Counter, error) {
@@ -104,30 +99,39 @@ type int64Inst struct {
 	embedded.Int64UpDownCounter
 	embedded.Int64Histogram
 	embedded.Int64Gauge
-	h *C.otel_instrument
+	h     *C.otel_instrument
+	meter *meter // keeps the provider, which owns h, alive
+	b     bindings
 }
 
 func (i *int64Inst) Add(_ context.Context, v int64, opts ...metric.AddOption) {
+	defer runtime.KeepAlive(i) // its provider owns i.h
 	if len(opts) == 0 {
 		C.otel_instrument_record_i64(i.h, C.int64_t(v), nil, 0)
 		return
 	}
 	set := metric.NewAddConfig(opts).Attributes()
-	i.record(v, &set)
+	i.record(v, set)
 }
 
 func (i *int64Inst) Record(_ context.Context, v int64, opts ...metric.RecordOption) {
+	defer runtime.KeepAlive(i)
 	if len(opts) == 0 {
 		C.otel_instrument_record_i64(i.h, C.int64_t(v), nil, 0)
 		return
 	}
 	set := metric.NewRecordConfig(opts).Attributes()
-	i.record(v, &set)
+	i.record(v, set)
 }
 
-func (i *int64Inst) record(v int64, set *attributeSet) {
-	sc := getScratch(listSize(kvSet{set}))
-	arr, n := writeAttrs(sc, kvSet{set})
+func (i *int64Inst) record(v int64, set attributeSet) {
+	if b := i.b.bound(i.h, set); b != nil {
+		C.otel_bound_record_i64(b, C.int64_t(v))
+		return
+	}
+	heap := set
+	sc := getScratch(listSize(kvSet{&heap}))
+	arr, n := writeAttrs(sc, kvSet{&heap})
 	C.otel_instrument_record_i64(i.h, C.int64_t(v), arr, n)
 	sc.put()
 }
@@ -140,30 +144,39 @@ type float64Inst struct {
 	embedded.Float64UpDownCounter
 	embedded.Float64Histogram
 	embedded.Float64Gauge
-	h *C.otel_instrument
+	h     *C.otel_instrument
+	meter *meter // keeps the provider, which owns h, alive
+	b     bindings
 }
 
 func (i *float64Inst) Add(_ context.Context, v float64, opts ...metric.AddOption) {
+	defer runtime.KeepAlive(i)
 	if len(opts) == 0 {
 		C.otel_instrument_record_f64(i.h, C.double(v), nil, 0)
 		return
 	}
 	set := metric.NewAddConfig(opts).Attributes()
-	i.record(v, &set)
+	i.record(v, set)
 }
 
 func (i *float64Inst) Record(_ context.Context, v float64, opts ...metric.RecordOption) {
+	defer runtime.KeepAlive(i)
 	if len(opts) == 0 {
 		C.otel_instrument_record_f64(i.h, C.double(v), nil, 0)
 		return
 	}
 	set := metric.NewRecordConfig(opts).Attributes()
-	i.record(v, &set)
+	i.record(v, set)
 }
 
-func (i *float64Inst) record(v float64, set *attributeSet) {
-	sc := getScratch(listSize(kvSet{set}))
-	arr, n := writeAttrs(sc, kvSet{set})
+func (i *float64Inst) record(v float64, set attributeSet) {
+	if b := i.b.bound(i.h, set); b != nil {
+		C.otel_bound_record_f64(b, C.double(v))
+		return
+	}
+	heap := set
+	sc := getScratch(listSize(kvSet{&heap}))
+	arr, n := writeAttrs(sc, kvSet{&heap})
 	C.otel_instrument_record_f64(i.h, C.double(v), arr, n)
 	sc.put()
 }

@@ -24,6 +24,7 @@ type MeterProvider struct {
 	h      *C.otel_meter_provider
 	meters sync.Map // tracerKey -> *meter
 
+	bound   *boundRegistry
 	mu      sync.Mutex
 	retired []cgo.Handle // callbacks unregistered; a collection may still hold them
 }
@@ -52,8 +53,15 @@ func newMeterProvider(c *config, strict bool) (*MeterProvider, error) {
 	if err := callErr(op, func() C.otel_status { return C.otel_meter_provider_new(&h, o) }); err != nil {
 		return nil, err
 	}
-	mp := &MeterProvider{h: h}
-	runtime.AddCleanup(mp, func(h *C.otel_meter_provider) { C.otel_meter_provider_release(h) }, h)
+	mp := &MeterProvider{h: h, bound: &boundRegistry{}}
+	type owned struct {
+		h     *C.otel_meter_provider
+		bound *boundRegistry
+	}
+	runtime.AddCleanup(mp, func(o owned) {
+		o.bound.releaseAll()
+		C.otel_meter_provider_release(o.h)
+	}, owned{h, mp.bound})
 	for _, r := range c.readers {
 		if err := r.attach(mp); err != nil {
 			return nil, err
@@ -67,6 +75,7 @@ func newMeterProvider(c *config, strict bool) (*MeterProvider, error) {
 
 // Meter returns the meter of an instrumentation scope.
 func (p *MeterProvider) Meter(name string, opts ...metric.MeterOption) metric.Meter {
+	defer runtime.KeepAlive(p)
 	cfg := metric.NewMeterConfig(opts...)
 	set := cfg.InstrumentationAttributes()
 	key := tracerKey{name, cfg.InstrumentationVersion(), cfg.SchemaURL(), set.Equivalent()}

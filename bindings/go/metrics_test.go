@@ -2,6 +2,7 @@ package otelcore_test
 
 import (
 	"context"
+	"runtime"
 	"testing"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -162,4 +163,21 @@ func TestObservableInstrumentsAndCallbacks(t *testing.T) {
 		t.Error("a panicking callback stopped the collection")
 	}
 	_ = mp
+}
+
+// Instruments keep their provider alive: the C provider owns them.
+func TestInstrumentOutlivesDroppedProvider(t *testing.T) {
+	r := otelcore.NewManualReader(false)
+	c := func() metric.Int64Counter {
+		mp := otelcore.NewMeterProvider(otelcore.WithReader(r), otelcore.WithoutCGlobal())
+		c, _ := mp.Meter("m").Int64Counter("kept")
+		return c
+	}()
+	for i := 0; i < 3; i++ {
+		runtime.GC()
+	}
+	c.Add(context.Background(), 5, metric.WithAttributes(attribute.Int("a", 1)))
+	if got := collect(t, r)["kept"]; len(got.Points) != 1 || got.Points[0].Int != 5 {
+		t.Errorf("%+v", got)
+	}
 }

@@ -22,7 +22,8 @@ type int64Obs struct {
 	embedded.Int64ObservableCounter
 	embedded.Int64ObservableUpDownCounter
 	embedded.Int64ObservableGauge
-	h *C.otel_instrument
+	h     *C.otel_instrument
+	meter *meter // keeps the provider, which owns h, alive
 }
 
 type float64Obs struct {
@@ -30,12 +31,13 @@ type float64Obs struct {
 	embedded.Float64ObservableCounter
 	embedded.Float64ObservableUpDownCounter
 	embedded.Float64ObservableGauge
-	h *C.otel_instrument
+	h     *C.otel_instrument
+	meter *meter
 }
 
 func (m *meter) obs64(kind int, name, unit, desc string, cbs []metric.Int64Callback) (*int64Obs, error) {
 	h, err := m.create(kind, C.OTEL_NUMBER_INT64, name, unit, desc, nil)
-	inst := &int64Obs{h: h}
+	inst := &int64Obs{h: h, meter: m}
 	if err != nil {
 		return inst, err
 	}
@@ -52,7 +54,7 @@ func (m *meter) obs64(kind int, name, unit, desc string, cbs []metric.Int64Callb
 
 func (m *meter) obsF64(kind int, name, unit, desc string, cbs []metric.Float64Callback) (*float64Obs, error) {
 	h, err := m.create(kind, C.OTEL_NUMBER_DOUBLE, name, unit, desc, nil)
-	inst := &float64Obs{h: h}
+	inst := &float64Obs{h: h, meter: m}
 	if err != nil {
 		return inst, err
 	}

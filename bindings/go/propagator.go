@@ -91,6 +91,7 @@ func (p *Propagator) Fields() []string { return append([]string(nil), p.fields..
 
 // Inject writes the span context and baggage of ctx into carrier.
 func (p *Propagator) Inject(ctx context.Context, carrier propagation.TextMapCarrier) {
+	defer runtime.KeepAlive(p) // its cleanup releases p.h
 	sc := trace.SpanContextFromContext(ctx)
 	bag := baggage.FromContext(ctx)
 	if !sc.IsValid() && bag.Len() == 0 {
@@ -140,6 +141,7 @@ func (p *Propagator) Inject(ctx context.Context, carrier propagation.TextMapCarr
 // Extract returns ctx with the remote span context and the baggage the
 // carrier holds (ctx itself when it holds neither).
 func (p *Propagator) Extract(ctx context.Context, carrier propagation.TextMapCarrier) context.Context {
+	defer runtime.KeepAlive(p)
 	var pairs []string
 	size := uintptr(0)
 	vg, multi := carrier.(propagation.ValuesGetter)

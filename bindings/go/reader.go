@@ -8,6 +8,7 @@ import "C"
 import (
 	"context"
 	"errors"
+	"runtime"
 	"time"
 	"unsafe"
 
@@ -92,6 +93,7 @@ func (r *ManualReader) Collect(ctx context.Context) ([]Metric, error) {
 		return nil, err
 	}
 	defer C.otel_metrics_data_release(d)
+	defer runtime.KeepAlive(r)
 	out := make([]Metric, 0, int(C.otel_metrics_data_count(d)))
 	for i := C.size_t(0); i < C.otel_metrics_data_count(d); i++ {
 		var name, unit, desc, scope *C.char

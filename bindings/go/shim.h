@@ -40,6 +40,9 @@ void gotel_span_add_link(otel_span *s, const gotel_link *link);
 /* A custom exporter calling back into Go (handle: a cgo.Handle). */
 otel_status gotel_exporter_new(otel_exporter **out, uintptr_t handle);
 
+/* An exporter that drops every span without leaving C. */
+otel_status gotel_exporter_discard_new(otel_exporter **out);
+
 /* Registers a Go callback (handle: a cgo.Handle) for `insts`. */
 otel_status gotel_register_callback(otel_meter *m, uintptr_t handle, otel_instrument *const *insts,
                                     size_t n, uint64_t *id);

@@ -62,6 +62,7 @@ func (s *span) End(opts ...trace.SpanEndOption) {
 	if h != nil {
 		C.otel_span_end_at(h, end)
 	}
+	runtime.KeepAlive(s) // the span keeps its provider alive
 }
 
 // handle returns the live C handle with the read lock held (unlock with

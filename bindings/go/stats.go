@@ -6,6 +6,7 @@ package otelcore
 import "C"
 
 import (
+	"runtime"
 	"time"
 	"unsafe"
 )
@@ -40,6 +41,7 @@ type Stats struct {
 
 // Stats reads the provider's counters.
 func (p *TracerProvider) Stats() Stats {
+	defer runtime.KeepAlive(p)
 	var v [C.OTEL_STAT__COUNT]C.uint64_t
 	C.otel_tracer_provider_get_stats(p.h, &v[0], C.size_t(len(v)))
 	var buf [512]byte

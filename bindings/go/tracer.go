@@ -20,7 +20,10 @@ type tracer struct {
 	provider *TracerProvider
 }
 
-const linkSize = unsafe.Sizeof(C.gotel_link{})
+const (
+	linkSize = unsafe.Sizeof(C.gotel_link{})
+	scSize   = unsafe.Sizeof(C.otel_span_context{})
+)
 
 // Start starts a span as a child of the span in ctx (any trace.Span: one of
 // ours, a remote span context, another SDK's span) unless trace.WithNewRoot
@@ -44,45 +47,41 @@ func (t *tracer) Start(ctx context.Context, name string, opts ...trace.SpanStart
 	for i := range links {
 		size += linkSize + attrsSize(links[i].Attributes) + align8(uintptr(len(links[i].SpanContext.TraceState().String())))
 	}
-	var sc *scratch
-	var carr *C.otel_attr
-	var nattr C.size_t
-	var clinks *C.gotel_link
-	if size > 0 {
-		sc = getScratch(size)
-		carr, nattr = sc.attrs(attrs)
-		clinks = sc.links(links)
-	}
+	// the span contexts go in the C buffer too: Go memory passed to C escapes
+	sc := getScratch(size + 2*scSize)
+	pcs := (*C.otel_span_context)(sc.alloc(scSize))
+	out := (*C.otel_span_context)(sc.alloc(scSize))
+	*pcs, *out = C.otel_span_context{}, C.otel_span_context{}
+	carr, nattr := sc.attrs(attrs)
+	clinks := sc.links(links)
 	var ts string
 	if psc.IsValid() {
 		ts = psc.TraceState().String()
 	}
-	var pcs C.otel_span_context
-	putSpanContext(&pcs, psc)
+	putSpanContext(pcs, psc)
 	var start C.uint64_t
 	if t := cfg.Timestamp(); !t.IsZero() {
 		start = C.uint64_t(t.UnixNano())
 	}
-	var out C.otel_span_context
-	var h *C.otel_span
 	var liveH *C.otel_span
 	if live != nil {
 		live.mu.RLock() // keeps the parent from ending (and its handle from going) meanwhile
 		liveH = live.h
 	}
-	h = C.gotel_span_start(t.h, strData(name), C.size_t(len(name)), C.int(kind(cfg.SpanKind())),
-		liveH, &pcs, strData(ts), C.size_t(len(ts)), carr, nattr, clinks, C.size_t(len(links)), start, &out)
+	h := C.gotel_span_start(t.h, strData(name), C.size_t(len(name)), C.int(kind(cfg.SpanKind())),
+		liveH, pcs, strData(ts), C.size_t(len(ts)), carr, nattr, clinks, C.size_t(len(links)), start, out)
 	if live != nil {
 		live.mu.RUnlock()
 	}
-	if sc != nil {
-		sc.put()
-	}
+	tid := *(*trace.TraceID)(unsafe.Pointer(&out.trace_id))
+	sid := *(*trace.SpanID)(unsafe.Pointer(&out.span_id))
+	flags := trace.TraceFlags(out.trace_flags)
+	sc.put()
 	s := &span{h: h, tracer: t}
 	s.sc = trace.NewSpanContext(trace.SpanContextConfig{
-		TraceID:    *(*trace.TraceID)(unsafe.Pointer(&out.trace_id)),
-		SpanID:     *(*trace.SpanID)(unsafe.Pointer(&out.span_id)),
-		TraceFlags: trace.TraceFlags(out.trace_flags),
+		TraceID:    tid,
+		SpanID:     sid,
+		TraceFlags: flags,
 		TraceState: psc.TraceState(),
 	})
 	return trace.ContextWithSpan(ctx, s), s

@@ -95,6 +95,7 @@ func newTracerProvider(c *config, strict bool) (*TracerProvider, error) {
 // Tracer returns the tracer of an instrumentation scope; the same scope
 // gives the same tracer.
 func (p *TracerProvider) Tracer(name string, opts ...trace.TracerOption) trace.Tracer {
+	defer runtime.KeepAlive(p) // its cleanup releases p.h
 	cfg := trace.NewTracerConfig(opts...)
 	set := cfg.InstrumentationAttributes()
 	key := tracerKey{name, cfg.InstrumentationVersion(), cfg.SchemaURL(), set.Equivalent()}
