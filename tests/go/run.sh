@@ -73,5 +73,16 @@ if [ -d examples ]; then
         step "build ${ex%/}" go build -o /dev/null "./$ex"
     done
 fi
+readme_quickstart() { # the README's Go block is examples/quickstart, which was just built
+    python3 - "$root/README.md" examples/quickstart/main.go <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+block = text.split("\n## Go\n", 1)[1].split("```go\n", 1)[1].split("```", 1)[0]
+sys.exit(0 if block == open(sys.argv[2]).read() else 1)
+PY
+}
+step "README Go quickstart is examples/quickstart" readme_quickstart
+port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+step "examples/httpserver serves and shuts down" env EXAMPLE_ONESHOT=1 EXAMPLE_ADDR=127.0.0.1:$port go run ./examples/httpserver
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

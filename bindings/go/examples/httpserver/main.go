@@ -2,7 +2,7 @@
 // one trace across both. /healthz reports the SDK's Stats(); SIGTERM (or
 // Ctrl-C) shuts the server down, then flushes the spans within 5 s.
 //
-//	go run ./examples/httpserver            # serves 127.0.0.1:8080, calls itself once
+//	go run ./examples/httpserver    # serves 127.0.0.1:8080 (EXAMPLE_ADDR), calls itself once
 package main
 
 import (
@@ -11,6 +11,7 @@ import (
 	"errors"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -41,9 +42,17 @@ func main() {
 		}
 		json.NewEncoder(w).Encode(st)
 	})
-	srv := &http.Server{Addr: "127.0.0.1:8080", Handler: otelhttp.NewHandler(mux, "server")}
+	addr := os.Getenv("EXAMPLE_ADDR") // the tests pick a free port
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := &http.Server{Handler: otelhttp.NewHandler(mux, "server")}
 	go func() {
-		if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		if err := srv.Serve(l); !errors.Is(err, http.ErrServerClosed) {
 			log.Fatal(err)
 		}
 	}()
@@ -51,13 +60,14 @@ func main() {
 	// the client side: a request from a span of ours, context propagated
 	client := http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport)}
 	ctx, span := otel.Tracer("example").Start(context.Background(), "call hello")
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:8080/hello", nil)
-	if resp, err := client.Do(req); err == nil {
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	} else {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+l.Addr().String()+"/hello", nil)
+	resp, err := client.Do(req)
+	if err != nil {
 		span.RecordError(err)
+		log.Fatal(err)
 	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
 	span.End()
 
 	stop, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
