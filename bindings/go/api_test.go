@@ -262,3 +262,25 @@ func TestShutdownHonoursContext(t *testing.T) {
 	}
 	s.End()
 }
+
+// The sampler decides with the parent's flag; attributes survive whenever
+// the span records (the binding skips copying them only when it cannot).
+func TestSamplerSeesUnsampledParents(t *testing.T) {
+	unsampled := trace.ContextWithRemoteSpanContext(context.Background(), trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID: trace.TraceID{9}, SpanID: trace.SpanID{9}, Remote: true}))
+	for _, c := range []struct {
+		sampler string
+		records bool
+	}{{"parentbased_always_on", false}, {"always_on", true}, {"parentbased_traceidratio", false}} {
+		exp := &memExporter{}
+		tp := newSyncProvider(t, exp, otelcore.WithSampler(c.sampler, "1"))
+		_, s := tp.Tracer("t").Start(unsampled, "child", trace.WithAttributes(attribute.Int("a", 1)))
+		if s.IsRecording() != c.records || s.SpanContext().TraceID() != (trace.TraceID{9}) {
+			t.Errorf("%s: recording %v, context %v", c.sampler, s.IsRecording(), s.SpanContext())
+		}
+		s.End()
+		if c.records && attrMap(exp.byName(t, "child").Attributes)["a"].AsInt64() != 1 {
+			t.Errorf("%s: the attributes were lost", c.sampler)
+		}
+	}
+}

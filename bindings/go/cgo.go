@@ -18,6 +18,7 @@ package otelcore
 
 /*
 #cgo pkg-config: otel_core
+#cgo CFLAGS: -Wall -Wextra
 #include "shim.h"
 */
 import "C"

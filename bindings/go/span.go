@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -24,19 +26,30 @@ import (
 type span struct {
 	embedded.Span
 	mu     sync.RWMutex
-	h      *C.otel_span // nil: not recording, or ended
+	h      spanHandle // nil once ended; read unlocked only as a hint
 	sc     trace.SpanContext
 	tracer *tracer
 }
 
 var _ trace.Span = (*span)(nil)
 
+// spanHandle is an atomic *C.otel_span (atomic.Pointer needs a complete
+// type; the C struct is opaque). It points into C memory, which the Go
+// collector ignores.
+type spanHandle struct{ p atomic.Pointer[byte] }
+
+func (h *spanHandle) Load() *C.otel_span   { return (*C.otel_span)(unsafe.Pointer(h.p.Load())) }
+func (h *spanHandle) Store(s *C.otel_span) { h.p.Store((*byte)(unsafe.Pointer(s))) }
+func (h *spanHandle) Swap(s *C.otel_span) *C.otel_span {
+	return (*C.otel_span)(unsafe.Pointer(h.p.Swap((*byte)(unsafe.Pointer(s)))))
+}
+
 // End ends the span (an end timestamp option is honoured). Called as
 // `defer span.End()` during a panic, it records the panic as an exception
 // event (with a stack trace under trace.WithStackTrace(true)) and lets the
 // panic go on, as the Go SDK does.
 func (s *span) End(opts ...trace.SpanEndOption) {
-	if s.h == nil { // not recording (or ended): nothing to do; a racing End is settled under the lock
+	if s.h.Load() == nil { // not recording (or ended): nothing to do; a racing End is settled under the lock
 		return
 	}
 	var cfg trace.SpanConfig
@@ -56,8 +69,7 @@ func (s *span) End(opts ...trace.SpanEndOption) {
 		end = C.uint64_t(t.UnixNano())
 	}
 	s.mu.Lock()
-	h := s.h
-	s.h = nil
+	h := s.h.Swap(nil)
 	s.mu.Unlock()
 	if h != nil {
 		C.otel_span_end_at(h, end)
@@ -69,16 +81,16 @@ func (s *span) End(opts ...trace.SpanEndOption) {
 // s.mu.RUnlock), or nil without it.
 func (s *span) handle() *C.otel_span {
 	s.mu.RLock()
-	if s.h == nil {
+	h := s.h.Load()
+	if h == nil {
 		s.mu.RUnlock()
-		return nil
 	}
-	return s.h
+	return h
 }
 
 // AddEvent adds an event (attributes and a timestamp options honoured).
 func (s *span) AddEvent(name string, opts ...trace.EventOption) {
-	if s.h == nil {
+	if s.h.Load() == nil {
 		return
 	}
 	cfg := trace.NewEventConfig(opts...)
@@ -95,7 +107,7 @@ func (s *span) AddEvent(name string, opts ...trace.EventOption) {
 
 // AddLink links the span to another span context.
 func (s *span) AddLink(link trace.Link) {
-	if s.h == nil || !link.SpanContext.IsValid() {
+	if s.h.Load() == nil || !link.SpanContext.IsValid() {
 		return
 	}
 	sc := getScratch(linkSize + attrsSize(link.Attributes) + align8(uintptr(len(link.SpanContext.TraceState().String()))))
@@ -110,17 +122,14 @@ func (s *span) AddLink(link trace.Link) {
 
 // IsRecording is true until End for a sampled (or record-only) span.
 func (s *span) IsRecording() bool {
-	s.mu.RLock()
-	r := s.h != nil
-	s.mu.RUnlock()
-	return r
+	return s.h.Load() != nil
 }
 
 // RecordError records err as an `exception` event: exception.type (the
 // error's Go type), exception.message, and exception.stacktrace with
 // trace.WithStackTrace(true). It does not change the status.
 func (s *span) RecordError(err error, opts ...trace.EventOption) {
-	if err == nil || s.h == nil {
+	if err == nil || s.h.Load() == nil {
 		return
 	}
 	cfg := trace.NewEventConfig(opts...)
@@ -170,7 +179,7 @@ func (s *span) SpanContext() trace.SpanContext { return s.sc }
 // SetStatus sets the status; the description is kept only with codes.Error,
 // and Ok is final (the specification's rules, applied by the C core).
 func (s *span) SetStatus(code codes.Code, description string) {
-	if s.h == nil || code == codes.Unset {
+	if s.h.Load() == nil || code == codes.Unset {
 		return
 	}
 	c := C.OTEL_STATUS_CODE_OK
@@ -194,7 +203,7 @@ func (s *span) SetName(name string) {
 // SetAttributes sets attributes in one C call (limits and truncation are
 // the C core's: OTEL_ATTRIBUTE_COUNT_LIMIT, OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT).
 func (s *span) SetAttributes(kv ...attribute.KeyValue) {
-	if s.h == nil || len(kv) == 0 {
+	if s.h.Load() == nil || len(kv) == 0 {
 		return
 	}
 	sc := getScratch(attrsSize(kv))
@@ -208,3 +217,23 @@ func (s *span) SetAttributes(kv ...attribute.KeyValue) {
 
 // TracerProvider is the provider that made the span.
 func (s *span) TracerProvider() trace.TracerProvider { return s.tracer.provider }
+
+// nonRecordingSpan is a span the sampler dropped (or a disabled or shut
+// down provider made): only its context, which children and propagators
+// use. Every method but SpanContext and TracerProvider does nothing.
+type nonRecordingSpan struct {
+	embedded.Span
+	sc     trace.SpanContext
+	tracer *tracer
+}
+
+func (s *nonRecordingSpan) End(...trace.SpanEndOption)              {}
+func (s *nonRecordingSpan) AddEvent(string, ...trace.EventOption)   {}
+func (s *nonRecordingSpan) AddLink(trace.Link)                      {}
+func (s *nonRecordingSpan) IsRecording() bool                       { return false }
+func (s *nonRecordingSpan) RecordError(error, ...trace.EventOption) {}
+func (s *nonRecordingSpan) SpanContext() trace.SpanContext          { return s.sc }
+func (s *nonRecordingSpan) SetStatus(codes.Code, string)            {}
+func (s *nonRecordingSpan) SetName(string)                          {}
+func (s *nonRecordingSpan) SetAttributes(...attribute.KeyValue)     {}
+func (s *nonRecordingSpan) TracerProvider() trace.TracerProvider    { return s.tracer.provider }

@@ -43,6 +43,9 @@ func (t *tracer) Start(ctx context.Context, name string, opts ...trace.SpanStart
 	}
 	attrs := cfg.Attributes()
 	links := cfg.Links()
+	if p := t.provider; p.neverSamples || (p.parentBased && psc.IsValid() && !psc.IsSampled()) {
+		attrs, links = nil, nil // the sampler cannot record it: nothing to copy
+	}
 	size := attrsSize(attrs)
 	for i := range links {
 		size += linkSize + attrsSize(links[i].Attributes) + align8(uintptr(len(links[i].SpanContext.TraceState().String())))
@@ -66,7 +69,7 @@ func (t *tracer) Start(ctx context.Context, name string, opts ...trace.SpanStart
 	var liveH *C.otel_span
 	if live != nil {
 		live.mu.RLock() // keeps the parent from ending (and its handle from going) meanwhile
-		liveH = live.h
+		liveH = live.h.Load()
 	}
 	h := C.gotel_span_start(t.h, strData(name), C.size_t(len(name)), C.int(kind(cfg.SpanKind())),
 		liveH, pcs, strData(ts), C.size_t(len(ts)), carr, nattr, clinks, C.size_t(len(links)), start, out)
@@ -77,13 +80,18 @@ func (t *tracer) Start(ctx context.Context, name string, opts ...trace.SpanStart
 	sid := *(*trace.SpanID)(unsafe.Pointer(&out.span_id))
 	flags := trace.TraceFlags(out.trace_flags)
 	sc.put()
-	s := &span{h: h, tracer: t}
-	s.sc = trace.NewSpanContext(trace.SpanContextConfig{
+	sctx := trace.NewSpanContext(trace.SpanContextConfig{
 		TraceID:    tid,
 		SpanID:     sid,
 		TraceFlags: flags,
 		TraceState: psc.TraceState(),
 	})
+	if h == nil {
+		s := &nonRecordingSpan{sc: sctx, tracer: t}
+		return trace.ContextWithSpan(ctx, s), s
+	}
+	s := &span{tracer: t, sc: sctx}
+	s.h.Store(h)
 	return trace.ContextWithSpan(ctx, s), s
 }
 

@@ -1,6 +1,7 @@
 package otelcore
 
 /*
+#include <stdlib.h>
 #include "shim.h"
 */
 import "C"
@@ -8,8 +9,10 @@ import "C"
 import (
 	"context"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -23,6 +26,11 @@ type TracerProvider struct {
 	embedded.TracerProvider
 	h       *C.otel_tracer_provider
 	tracers sync.Map // tracerKey -> *tracer
+
+	// What the configured sampler is known to decide without seeing the
+	// span's attributes: then a span sure not to record gets none encoded.
+	neverSamples bool // always_off, parentbased_always_off roots, or disabled
+	parentBased  bool // a valid parent that is not sampled gives a span that is not
 }
 
 type tracerKey struct {
@@ -85,6 +93,7 @@ func newTracerProvider(c *config, strict bool) (*TracerProvider, error) {
 		return nil, err
 	}
 	tp := &TracerProvider{h: h}
+	tp.neverSamples, tp.parentBased = samplerHints(o)
 	runtime.AddCleanup(tp, func(h *C.otel_tracer_provider) { C.otel_tracer_provider_release(h) }, h)
 	if !c.noGlobal {
 		C.otel_tracer_provider_set_global(h)
@@ -152,5 +161,29 @@ func withDeadline(ctx context.Context, op string, f func(ms C.uint32_t) C.otel_s
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// samplerHints reads the effective OTEL_TRACES_SAMPLER (code, else the
+// environment; the C core's default parentbased_always_on for an unknown
+// name) and OTEL_SDK_DISABLED, as the C core reads them.
+func samplerHints(o *C.otel_options) (never, parentBased bool) {
+	get := func(name string) string {
+		cn := C.CString(name)
+		defer C.free(unsafe.Pointer(cn))
+		return strings.ToLower(strings.TrimSpace(C.GoString(C.otel_options_get(o, cn))))
+	}
+	if get("OTEL_SDK_DISABLED") == "true" {
+		return true, true
+	}
+	switch get("OTEL_TRACES_SAMPLER") {
+	case "always_on", "traceidratio":
+		return false, false
+	case "always_off":
+		return true, false
+	case "parentbased_always_off":
+		return false, true // a root never samples either, but a sampled parent does
+	default: // parentbased_always_on, parentbased_traceidratio, unknown
+		return false, true
 	}
 }
