@@ -18,6 +18,7 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"libotel_core/otelcore"
 )
@@ -77,11 +78,33 @@ func histogram(m metric.Meter) func(b *testing.B) {
 	}
 }
 
+// floorSpan and apiFloor measure what any SDK's unsampled start+end pays
+// inside the API itself (the start config with its attributes, a span
+// value, the context holding it): the floor under both SDKs' figures.
+type floorSpan struct {
+	noop.Span
+	sc trace.SpanContext
+}
+
+var sink context.Context
+
+func apiFloor(b *testing.B) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		cfg := trace.NewSpanStartConfig(with4)
+		s := &floorSpan{sc: trace.SpanContextFromContext(ctx)}
+		if cfg.NewRoot() {
+			s = nil
+		}
+		sink = trace.ContextWithSpan(ctx, s)
+	}
+}
+
 type noopExporter struct{}
 
 func (noopExporter) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
-func (noopExporter) Shutdown(context.Context) error                          { return nil }
-
+func (noopExporter) Shutdown(context.Context) error                             { return nil }
 
 func main() {
 	ours := func(sampler string) *otelcore.TracerProvider {
@@ -122,6 +145,9 @@ func main() {
 		emit(map[string]any{"name": w.name + ".otel_go_sdk", "value": round(pns), "unit": "ns/op", "threads": 1,
 			"allocs_per_op": p.AllocsPerOp(), "bytes_per_op": p.AllocedBytesPerOp()})
 	}
+	f := testing.Benchmark(apiFloor)
+	emit(map[string]any{"name": "go.api_floor.span_unsampled.attrs4", "value": round(float64(f.T.Nanoseconds()) / float64(f.N)),
+		"unit": "ns/op", "threads": 1, "allocs_per_op": f.AllocsPerOp(), "bytes_per_op": f.AllocedBytesPerOp()})
 	dropped := on.Stats().Dropped()
 	_ = on.Shutdown(context.Background())
 	emit(map[string]any{"name": "go.span.otel_core.dropped_queue_full", "value": dropped, "unit": "spans"})

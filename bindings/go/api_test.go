@@ -284,3 +284,34 @@ func TestSamplerSeesUnsampledParents(t *testing.T) {
 		}
 	}
 }
+
+// hangingExporter blocks in ExportSpans until released.
+type hangingExporter struct{ release chan struct{} }
+
+func (e *hangingExporter) ExportSpans(context.Context, []otelcore.SpanData) error {
+	<-e.release
+	return nil
+}
+func (e *hangingExporter) Shutdown(context.Context) error { return nil }
+
+// A hung exporter cannot hold Shutdown past its context's deadline.
+func TestShutdownDeadlineWithHungExporter(t *testing.T) {
+	exp := &hangingExporter{release: make(chan struct{})}
+	defer close(exp.release)
+	tp, err := otelcore.NewTracerProviderChecked(otelcore.WithExporter(exp), otelcore.WithoutCGlobal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, s := tp.Tracer("t").Start(context.Background(), "stuck")
+	s.End()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err = tp.Shutdown(ctx)
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("Shutdown took %v with a 300 ms deadline", took)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown: %v, want a deadline error", err)
+	}
+}
