@@ -315,3 +315,22 @@ func TestShutdownDeadlineWithHungExporter(t *testing.T) {
 		t.Errorf("Shutdown: %v, want a deadline error", err)
 	}
 }
+
+// Bad input is dropped and counted, never a crash.
+func TestBadInputIsCountedNotFatal(t *testing.T) {
+	exp := &memExporter{}
+	tp := newSyncProvider(t, exp)
+	//lint:ignore SA1012 a nil context is what is being tested
+	_, s := tp.Tracer("").Start(nil, "\xff\xfe bad utf-8") //nolint:staticcheck
+	s.SetAttributes(attribute.String("", "empty key"), attribute.String("k", "\xc3"), attribute.KeyValue{Key: "empty"})
+	s.AddEvent("")
+	s.RecordError(nil)
+	s.SetName("")
+	s.End()
+	var zero otelcore.TracerProvider // not made by NewTracerProvider: a no-op
+	_, z := zero.Tracer("x").Start(context.Background(), "y")
+	z.End()
+	if len(exp.spans()) != 1 || tp.Stats().InvalidInput == 0 {
+		t.Errorf("%d spans, invalid input %d", len(exp.spans()), tp.Stats().InvalidInput)
+	}
+}

@@ -6,6 +6,7 @@ package otelcore
 import "C"
 
 import (
+	"runtime/cgo"
 	"sync"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -29,8 +30,24 @@ type bindings struct {
 // boundRegistry holds every bound handle of a provider, released just
 // before the provider itself.
 type boundRegistry struct {
-	mu sync.Mutex
-	hs []*C.otel_bound_instrument
+	mu      sync.Mutex
+	hs      []*C.otel_bound_instrument
+	handles []cgo.Handle // callbacks' (a collection may call one after it is unregistered)
+}
+
+func (r *boundRegistry) keep(h cgo.Handle) {
+	r.mu.Lock()
+	r.handles = append(r.handles, h)
+	r.mu.Unlock()
+}
+
+func (r *boundRegistry) deleteHandles() {
+	r.mu.Lock()
+	for _, h := range r.handles {
+		h.Delete()
+	}
+	r.handles = nil
+	r.mu.Unlock()
 }
 
 func (r *boundRegistry) releaseAll() {

@@ -93,7 +93,7 @@ var Discard SpanExporter = discardExporter{}
 type discardExporter struct{}
 
 func (discardExporter) ExportSpans(context.Context, []SpanData) error { return nil }
-func (discardExporter) Shutdown(context.Context) error              { return nil }
+func (discardExporter) Shutdown(context.Context) error                { return nil }
 
 type exporterHandle struct{ exp SpanExporter }
 

@@ -9,8 +9,9 @@ import "C"
 import (
 	"context"
 	"runtime"
-	"runtime/cgo"
 	"sync"
+	"time"
+	"unsafe"
 
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/metric/embedded"
@@ -24,9 +25,7 @@ type MeterProvider struct {
 	h      *C.otel_meter_provider
 	meters sync.Map // tracerKey -> *meter
 
-	bound   *boundRegistry
-	mu      sync.Mutex
-	retired []cgo.Handle // callbacks unregistered; a collection may still hold them
+	bound *boundRegistry // bound instruments and callback handles, freed with h
 }
 
 // NewMeterProvider builds a meter provider from opts and the environment;
@@ -60,7 +59,8 @@ func newMeterProvider(c *config, strict bool) (*MeterProvider, error) {
 	}
 	runtime.AddCleanup(mp, func(o owned) {
 		o.bound.releaseAll()
-		C.otel_meter_provider_release(o.h)
+		C.otel_meter_provider_release(o.h) // no callback runs after this
+		o.bound.deleteHandles()
 	}, owned{h, mp.bound})
 	for _, r := range c.readers {
 		if err := r.attach(mp); err != nil {
@@ -113,9 +113,33 @@ func (p *MeterProvider) Shutdown(ctx context.Context) error {
 // instruments used after shutdown).
 func (p *MeterProvider) Dropped() uint64 { return uint64(C.otel_meter_provider_dropped(p.h)) }
 
-// retire keeps an unregistered callback's handle until the provider goes.
-func (p *MeterProvider) retire(h cgo.Handle) {
-	p.mu.Lock()
-	p.retired = append(p.retired, h)
-	p.mu.Unlock()
+// Stats reads the metrics export counters.
+func (p *MeterProvider) Stats() MetricStats {
+	defer runtime.KeepAlive(p)
+	var v [C.OTEL_STAT__COUNT]C.uint64_t
+	C.otel_meter_provider_get_stats(p.h, &v[0], C.size_t(len(v)))
+	var buf [512]byte
+	n := C.otel_meter_provider_last_error(p.h, (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
+	if int(n) >= len(buf) {
+		n = C.size_t(len(buf) - 1)
+	}
+	return MetricStats{
+		ExportBatches:  uint64(v[C.OTEL_STAT_EXPORT_BATCHES]),
+		ExportErrors:   uint64(v[C.OTEL_STAT_EXPORT_ERRORS]),
+		ExportRetries:  uint64(v[C.OTEL_STAT_EXPORT_RETRIES]),
+		LastExport:     goTime(v[C.OTEL_STAT_LAST_EXPORT_TIME_NS]),
+		LastErrorTime:  goTime(v[C.OTEL_STAT_LAST_ERROR_TIME_NS]),
+		LastError:      string(buf[:n]),
+		Dropped:        uint64(C.otel_meter_provider_dropped(p.h)),
+		CallbackPanics: callbackPanics.Load(),
+	}
+}
+
+// MetricStats are a meter provider's export counters.
+type MetricStats struct {
+	ExportBatches, ExportErrors, ExportRetries uint64
+	LastExport, LastErrorTime                  time.Time // zero: none yet
+	LastError                                  string
+	Dropped                                    uint64 // measurements dropped (invalid, after shutdown)
+	CallbackPanics                             uint64 // panics recovered in Go callbacks (process-wide)
 }

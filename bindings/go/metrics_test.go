@@ -36,7 +36,7 @@ func collect(t *testing.T, r *otelcore.ManualReader) map[string]otelcore.Metric 
 }
 
 func TestEverySyncInstrument(t *testing.T) {
-	m, r, _ := newMeter(t)
+	m, r, mp := newMeter(t)
 	ctx := context.Background()
 	attrs := metric.WithAttributes(attribute.String("route", "/a"), attribute.Int("code", 200), attribute.Bool("ok", true))
 	ic, _ := m.Int64Counter("ic", metric.WithUnit("{req}"), metric.WithDescription("requests"))
@@ -59,6 +59,10 @@ func TestEverySyncInstrument(t *testing.T) {
 	fg.Record(ctx, 3.25)
 	if !ic.Enabled(ctx) {
 		t.Error("a counter is not enabled")
+	}
+	ic.Add(ctx, -1, attrs) // a counter cannot go down: dropped and counted
+	if d := mp.Stats().Dropped; d != 1 {
+		t.Errorf("dropped %d, want 1", d)
 	}
 	got := collect(t, r)
 	check := func(name string, kind otelcore.MetricKind, isInt bool, i int64, f float64) otelcore.Point {

@@ -146,11 +146,13 @@ func (m *meter) register(f metric.Callback, hs []*C.otel_instrument) (*registrat
 		h.Delete()
 		return nil, err
 	}
+	m.provider.bound.keep(h)
 	return r, nil
 }
 
 // Unregister stops the callback. A collection already running may still
-// call it once more; its handle is kept until the provider is freed.
+// reach it once more (it then does nothing); its handle is deleted with the
+// provider.
 func (r *registration) Unregister() error {
 	if r.done.Swap(true) {
 		return nil
@@ -159,7 +161,6 @@ func (r *registration) Unregister() error {
 	err := callErr("unregister callback", func() C.otel_status {
 		return C.otel_meter_unregister_callback(r.m.h, r.id)
 	})
-	r.m.provider.retire(r.h)
 	return err
 }
 
@@ -216,7 +217,9 @@ type int64Observer struct {
 	inst *C.otel_instrument
 }
 
-func (o int64Observer) Observe(v int64, opts ...metric.ObserveOption) { observeI64(o.o.h, o.inst, v, opts) }
+func (o int64Observer) Observe(v int64, opts ...metric.ObserveOption) {
+	observeI64(o.o.h, o.inst, v, opts)
+}
 
 type float64Observer struct {
 	embedded.Float64Observer

@@ -201,7 +201,10 @@ func TestOtelhttpTraceReachesCollector(t *testing.T) {
 		t.Errorf("parent chain: op %q <- client %q (parent %q) <- server parent %q",
 			opS.SpanID, clientS.SpanID, clientS.ParentSpanID, serverS.ParentSpanID)
 	}
-	for _, c := range []struct{ s otlpSpan; k, v string }{
+	for _, c := range []struct {
+		s    otlpSpan
+		k, v string
+	}{
 		{serverS, "http.request.method", "GET"}, {serverS, "url.path", "/hello"},
 		{serverS, "http.response.status_code", "200"}, {clientS, "http.request.method", "GET"},
 		{clientS, "http.response.status_code", "200"}, {clientS, "server.address", "127.0.0.1"},

@@ -30,6 +30,9 @@ const (
 // is given, and returns ctx holding the new span. One C call, attributes
 // and links included.
 func (t *tracer) Start(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	cfg := trace.NewSpanStartConfig(opts...)
 	var parent trace.Span
 	if !cfg.NewRoot() {
