@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"sync"
 	"time"
-	"unsafe"
 
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/metric/embedded"
@@ -116,20 +115,16 @@ func (p *MeterProvider) Dropped() uint64 { return uint64(C.otel_meter_provider_d
 // Stats reads the metrics export counters.
 func (p *MeterProvider) Stats() MetricStats {
 	defer runtime.KeepAlive(p)
-	var v [C.OTEL_STAT__COUNT]C.uint64_t
-	C.otel_meter_provider_get_stats(p.h, &v[0], C.size_t(len(v)))
-	var buf [512]byte
-	n := C.otel_meter_provider_last_error(p.h, (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
-	if int(n) >= len(buf) {
-		n = C.size_t(len(buf) - 1)
-	}
+	v, lastErr := readStats(
+		func(out *C.uint64_t, n C.size_t) { C.otel_meter_provider_get_stats(p.h, out, n) },
+		func(buf *C.char, n C.size_t) C.size_t { return C.otel_meter_provider_last_error(p.h, buf, n) })
 	return MetricStats{
 		ExportBatches:  uint64(v[C.OTEL_STAT_EXPORT_BATCHES]),
 		ExportErrors:   uint64(v[C.OTEL_STAT_EXPORT_ERRORS]),
 		ExportRetries:  uint64(v[C.OTEL_STAT_EXPORT_RETRIES]),
 		LastExport:     goTime(v[C.OTEL_STAT_LAST_EXPORT_TIME_NS]),
 		LastErrorTime:  goTime(v[C.OTEL_STAT_LAST_ERROR_TIME_NS]),
-		LastError:      string(buf[:n]),
+		LastError:      lastErr,
 		Dropped:        uint64(C.otel_meter_provider_dropped(p.h)),
 		CallbackPanics: callbackPanics.Load(),
 	}

@@ -42,13 +42,9 @@ type Stats struct {
 // Stats reads the provider's counters.
 func (p *TracerProvider) Stats() Stats {
 	defer runtime.KeepAlive(p)
-	var v [C.OTEL_STAT__COUNT]C.uint64_t
-	C.otel_tracer_provider_get_stats(p.h, &v[0], C.size_t(len(v)))
-	var buf [512]byte
-	n := C.otel_tracer_provider_last_error(p.h, (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
-	if int(n) >= len(buf) {
-		n = C.size_t(len(buf) - 1)
-	}
+	v, lastErr := readStats(
+		func(out *C.uint64_t, n C.size_t) { C.otel_tracer_provider_get_stats(p.h, out, n) },
+		func(buf *C.char, n C.size_t) C.size_t { return C.otel_tracer_provider_last_error(p.h, buf, n) })
 	return Stats{
 		SpansStarted:        uint64(v[C.OTEL_STAT_SPANS_STARTED]),
 		SpansNotSampled:     uint64(v[C.OTEL_STAT_SPANS_NOT_SAMPLED]),
@@ -71,9 +67,24 @@ func (p *TracerProvider) Stats() Stats {
 		ExportRetries:       uint64(v[C.OTEL_STAT_EXPORT_RETRIES]),
 		LastExport:          goTime(v[C.OTEL_STAT_LAST_EXPORT_TIME_NS]),
 		LastErrorTime:       goTime(v[C.OTEL_STAT_LAST_ERROR_TIME_NS]),
-		LastError:           string(buf[:n]),
+		LastError:           lastErr,
 		CallbackPanics:      callbackPanics.Load(),
 	}
+}
+
+type statsArray = [C.OTEL_STAT__COUNT]C.uint64_t
+
+// readStats reads a provider's stats and last error (both C calls are
+// lock-free reads of one provider).
+func readStats(get func(*C.uint64_t, C.size_t), lastError func(*C.char, C.size_t) C.size_t) (statsArray, string) {
+	var v statsArray
+	get(&v[0], C.size_t(len(v)))
+	var buf [512]byte
+	n := int(lastError((*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf))))
+	if n >= len(buf) {
+		n = len(buf) - 1
+	}
+	return v, string(buf[:n])
 }
 
 // Dropped is the number of spans lost for any reason.
