@@ -94,3 +94,29 @@ func TestExtractedParentMakesChildren(t *testing.T) {
 		t.Errorf("span %v parent %v", got.SpanContext, got.Parent)
 	}
 }
+
+func TestOtelPropagatorsFromEnvironment(t *testing.T) {
+	t.Setenv("OTEL_PROPAGATORS", "b3multi")
+	p, err := otelcore.NewPropagator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := trace.NewSpanContext(trace.SpanContextConfig{TraceID: trace.TraceID{1}, SpanID: trace.SpanID{2}, TraceFlags: trace.FlagsSampled})
+	out := propagation.MapCarrier{}
+	p.Inject(trace.ContextWithSpanContext(context.Background(), sc), out)
+	if out["x-b3-traceid"] != sc.TraceID().String() || out["traceparent"] != "" {
+		t.Errorf("OTEL_PROPAGATORS=b3multi injected %v", out)
+	}
+	none, err := otelcore.NewPropagator(otelcore.WithPropagators("none"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out = propagation.MapCarrier{}
+	none.Inject(trace.ContextWithSpanContext(context.Background(), sc), out)
+	if len(out) != 0 || len(none.Fields()) != 0 {
+		t.Errorf("none injected %v", out)
+	}
+	if _, err := otelcore.NewPropagator(otelcore.WithPropagators("no_such")); err == nil {
+		t.Error("an unknown propagator set in code is not an error")
+	}
+}
