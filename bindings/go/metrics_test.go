@@ -3,6 +3,7 @@ package otelcore_test
 import (
 	"context"
 	"runtime"
+	"sync"
 	"testing"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -183,5 +184,40 @@ func TestInstrumentOutlivesDroppedProvider(t *testing.T) {
 	c.Add(context.Background(), 5, metric.WithAttributes(attribute.Int("a", 1)))
 	if got := collect(t, r)["kept"]; len(got.Points) != 1 || got.Points[0].Int != 5 {
 		t.Errorf("%+v", got)
+	}
+}
+
+// Goroutines recording into shared series (bound on first use) concurrently:
+// every total exact.
+func TestConcurrentCountersAreExact(t *testing.T) {
+	m, r, _ := newMeter(t)
+	c, _ := m.Int64Counter("hits")
+	h, _ := m.Float64Histogram("sizes")
+	var wg sync.WaitGroup
+	for g := 0; g < 20; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 500; i++ {
+				set := metric.WithAttributes(attribute.Int("shard", i%10), attribute.String("kind", "x"))
+				c.Add(context.Background(), 1, set)
+				h.Record(context.Background(), 2, set)
+			}
+		}(g)
+	}
+	wg.Wait()
+	got := collect(t, r)
+	if len(got["hits"].Points) != 10 {
+		t.Fatalf("%d series, want 10", len(got["hits"].Points))
+	}
+	for _, p := range got["hits"].Points {
+		if p.Int != 1000 {
+			t.Errorf("series %v = %d, want 1000", p.Attributes, p.Int)
+		}
+	}
+	for _, p := range got["sizes"].Points {
+		if p.Count != 1000 || p.Sum != 2000 {
+			t.Errorf("histogram %v: count %d sum %v", p.Attributes, p.Count, p.Sum)
+		}
 	}
 }
