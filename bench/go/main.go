@@ -1,7 +1,8 @@
 // Benchmarks of the Go binding beside the Go SDK (go.opentelemetry.io/otel/sdk):
 // the same workloads through the otel API on both, the same sampler
 // (always on, or always off for "unsampled") and a no-op exporter behind
-// the same processor kind (batch). Prints one JSON line per workload and
+// the same processor kind (batch), best of 5 alternating rounds. Prints
+// one JSON line per workload and
 // SDK: ns/op, allocations per op, and `ratio` (the Go SDK's ns / ours) on
 // the otelcore lines.
 package main
@@ -9,6 +10,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"testing"
@@ -107,6 +109,8 @@ func (noopExporter) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error 
 func (noopExporter) Shutdown(context.Context) error                             { return nil }
 
 func main() {
+	testing.Init()
+	_ = flag.Set("test.benchtime", "300ms")
 	ours := func(sampler string) *otelcore.TracerProvider {
 		tp, err := otelcore.NewTracerProviderChecked(otelcore.WithExporter(otelcore.Discard),
 			otelcore.WithSampler(sampler, ""), otelcore.WithoutCGlobal())
@@ -137,21 +141,42 @@ func main() {
 		{"go.counter_add.attrs3", counter(mp.Meter("b")), counter(pmp.Meter("b"))},
 		{"go.histogram_record.attrs3", histogram(mp.Meter("b")), histogram(pmp.Meter("b"))},
 	} {
-		o, p := testing.Benchmark(w.ours), testing.Benchmark(w.peer)
-		ons, pns := float64(o.T.Nanoseconds())/float64(o.N), float64(p.T.Nanoseconds())/float64(p.N)
+		o, p := best(w.ours, w.peer)
+		ons, pns := nsPerOp(o), nsPerOp(p)
 		emit(map[string]any{"name": w.name + ".otel_core", "value": round(ons), "unit": "ns/op", "threads": 1,
 			"allocs_per_op": o.AllocsPerOp(), "bytes_per_op": o.AllocedBytesPerOp(), "ratio": round(pns / ons),
 			"peer_allocs_per_op": p.AllocsPerOp()})
 		emit(map[string]any{"name": w.name + ".otel_go_sdk", "value": round(pns), "unit": "ns/op", "threads": 1,
 			"allocs_per_op": p.AllocsPerOp(), "bytes_per_op": p.AllocedBytesPerOp()})
 	}
-	f := testing.Benchmark(apiFloor)
-	emit(map[string]any{"name": "go.api_floor.span_unsampled.attrs4", "value": round(float64(f.T.Nanoseconds()) / float64(f.N)),
+	f, _ := best(apiFloor, nil)
+	emit(map[string]any{"name": "go.api_floor.span_unsampled.attrs4", "value": round(nsPerOp(f)),
 		"unit": "ns/op", "threads": 1, "allocs_per_op": f.AllocsPerOp(), "bytes_per_op": f.AllocedBytesPerOp()})
 	dropped := on.Stats().Dropped()
 	_ = on.Shutdown(context.Background())
 	emit(map[string]any{"name": "go.span.otel_core.dropped_queue_full", "value": dropped, "unit": "spans"})
 }
+
+// rounds: the machine is shared, so each workload runs in alternating
+// rounds on both SDKs and the best round of each counts.
+const rounds = 5
+
+func best(ours, peer func(*testing.B)) (o, p testing.BenchmarkResult) {
+	for i := 0; i < rounds; i++ {
+		if r := testing.Benchmark(ours); i == 0 || nsPerOp(r) < nsPerOp(o) {
+			o = r
+		}
+		if peer == nil {
+			continue
+		}
+		if r := testing.Benchmark(peer); i == 0 || nsPerOp(r) < nsPerOp(p) {
+			p = r
+		}
+	}
+	return o, p
+}
+
+func nsPerOp(r testing.BenchmarkResult) float64 { return float64(r.T.Nanoseconds()) / float64(r.N) }
 
 func round(v float64) float64 { return float64(int64(v*100+0.5)) / 100 }
 
