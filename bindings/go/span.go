@@ -56,13 +56,13 @@ func (s *span) End(opts ...trace.SpanEndOption) {
 	if len(opts) > 0 {
 		cfg = trace.NewSpanEndConfig(opts...)
 	}
-	if recovered := recover(); recovered != nil {
-		defer panic(recovered)
+	if r := recover(); r != nil {
+		defer panic(r)
 		var stack string
 		if cfg.StackTrace() {
 			stack = stackTrace()
 		}
-		s.recordException(typeName(recovered), fmt.Sprint(recovered), stack, nil, 0)
+		s.recordException(typeName(r), fmt.Sprint(r), stack, nil, 0)
 	}
 	var end C.uint64_t
 	if t := cfg.Timestamp(); !t.IsZero() {

@@ -66,8 +66,8 @@ func (t *tracer) Start(ctx context.Context, name string, opts ...trace.SpanStart
 	}
 	putSpanContext(pcs, psc)
 	var start C.uint64_t
-	if t := cfg.Timestamp(); !t.IsZero() {
-		start = C.uint64_t(t.UnixNano())
+	if at := cfg.Timestamp(); !at.IsZero() {
+		start = C.uint64_t(at.UnixNano())
 	}
 	var liveH *C.otel_span
 	if live != nil {
