@@ -90,8 +90,6 @@ type kvSlice []attribute.KeyValue
 func (l kvSlice) Len() int                    { return len(l) }
 func (l kvSlice) At(i int) attribute.KeyValue { return l[i] }
 
-type attributeSet = attribute.Set
-
 type kvSet struct{ s *attribute.Set }
 
 func (l kvSet) Len() int { return l.s.Len() }

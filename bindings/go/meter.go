@@ -11,8 +11,10 @@ import (
 	"runtime"
 	"unsafe"
 
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/metric/embedded"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // meter is a metric.Meter of one instrumentation scope.
@@ -104,27 +106,32 @@ type int64Inst struct {
 	b     bindings
 }
 
-func (i *int64Inst) Add(_ context.Context, v int64, opts ...metric.AddOption) {
+func (i *int64Inst) Add(ctx context.Context, v int64, opts ...metric.AddOption) {
+	if len(opts) == 0 {
+		i.record(ctx, v, attribute.Set{})
+		return
+	}
+	i.record(ctx, v, metric.NewAddConfig(opts).Attributes())
+}
+
+func (i *int64Inst) Record(ctx context.Context, v int64, opts ...metric.RecordOption) {
+	if len(opts) == 0 {
+		i.record(ctx, v, attribute.Set{})
+		return
+	}
+	i.record(ctx, v, metric.NewRecordConfig(opts).Attributes())
+}
+
+func (i *int64Inst) record(ctx context.Context, v int64, set attribute.Set) {
 	defer runtime.KeepAlive(i) // its provider owns i.h
-	if len(opts) == 0 {
+	if inSampledSpan(ctx) {
+		recordInSpan(ctx, i.h, true, v, 0, set)
+		return
+	}
+	if set.Len() == 0 {
 		C.otel_instrument_record_i64(i.h, C.int64_t(v), nil, 0)
 		return
 	}
-	set := metric.NewAddConfig(opts).Attributes()
-	i.record(v, set)
-}
-
-func (i *int64Inst) Record(_ context.Context, v int64, opts ...metric.RecordOption) {
-	defer runtime.KeepAlive(i)
-	if len(opts) == 0 {
-		C.otel_instrument_record_i64(i.h, C.int64_t(v), nil, 0)
-		return
-	}
-	set := metric.NewRecordConfig(opts).Attributes()
-	i.record(v, set)
-}
-
-func (i *int64Inst) record(v int64, set attributeSet) {
 	if b := i.b.bound(i.h, set); b != nil {
 		C.otel_bound_record_i64(b, C.int64_t(v))
 		return
@@ -149,27 +156,32 @@ type float64Inst struct {
 	b     bindings
 }
 
-func (i *float64Inst) Add(_ context.Context, v float64, opts ...metric.AddOption) {
-	defer runtime.KeepAlive(i)
+func (i *float64Inst) Add(ctx context.Context, v float64, opts ...metric.AddOption) {
 	if len(opts) == 0 {
+		i.record(ctx, v, attribute.Set{})
+		return
+	}
+	i.record(ctx, v, metric.NewAddConfig(opts).Attributes())
+}
+
+func (i *float64Inst) Record(ctx context.Context, v float64, opts ...metric.RecordOption) {
+	if len(opts) == 0 {
+		i.record(ctx, v, attribute.Set{})
+		return
+	}
+	i.record(ctx, v, metric.NewRecordConfig(opts).Attributes())
+}
+
+func (i *float64Inst) record(ctx context.Context, v float64, set attribute.Set) {
+	defer runtime.KeepAlive(i)
+	if inSampledSpan(ctx) {
+		recordInSpan(ctx, i.h, false, 0, v, set)
+		return
+	}
+	if set.Len() == 0 {
 		C.otel_instrument_record_f64(i.h, C.double(v), nil, 0)
 		return
 	}
-	set := metric.NewAddConfig(opts).Attributes()
-	i.record(v, set)
-}
-
-func (i *float64Inst) Record(_ context.Context, v float64, opts ...metric.RecordOption) {
-	defer runtime.KeepAlive(i)
-	if len(opts) == 0 {
-		C.otel_instrument_record_f64(i.h, C.double(v), nil, 0)
-		return
-	}
-	set := metric.NewRecordConfig(opts).Attributes()
-	i.record(v, set)
-}
-
-func (i *float64Inst) record(v float64, set attributeSet) {
 	if b := i.b.bound(i.h, set); b != nil {
 		C.otel_bound_record_f64(b, C.double(v))
 		return
@@ -182,3 +194,36 @@ func (i *float64Inst) record(v float64, set attributeSet) {
 }
 
 func (i *float64Inst) Enabled(context.Context) bool { return i.h != nil }
+
+// inSampledSpan: a measurement that may become an exemplar (the C core's
+// trace_based filter, the default, keeps those made inside sampled spans).
+func inSampledSpan(ctx context.Context) bool {
+	return ctx != nil && trace.SpanContextFromContext(ctx).IsSampled()
+}
+
+// recordInSpan records with the span of ctx as the C core's current context
+// for that one call, so the exemplar carries its ids. It takes the unbound
+// path: the C core offers exemplars only there.
+func recordInSpan(ctx context.Context, h *C.otel_instrument, isInt bool, iv int64, dv float64, set attribute.Set) {
+	s := trace.SpanFromContext(ctx)
+	psc := s.SpanContext()
+	ts := psc.TraceState().String()
+	heap := set
+	sc := getScratch(scSize + listSize(kvSet{&heap}))
+	defer sc.put()
+	csc := (*C.otel_span_context)(sc.alloc(scSize))
+	*csc = C.otel_span_context{}
+	putSpanContext(csc, psc)
+	arr, n := writeAttrs(sc, kvSet{&heap})
+	var live *C.otel_span
+	if sp, ok := s.(*span); ok {
+		if live = sp.handle(); live != nil {
+			defer sp.mu.RUnlock()
+		}
+	}
+	ci := C.int(0)
+	if isInt {
+		ci = 1
+	}
+	C.gotel_record_in(h, ci, C.int64_t(iv), C.double(dv), arr, n, live, csc, strData(ts), C.size_t(len(ts)))
+}

@@ -39,6 +39,12 @@ func NewMeterProviderChecked(opts ...Option) (*MeterProvider, error) {
 
 func newMeterProvider(c *config, strict bool) (*MeterProvider, error) {
 	const op = "meter provider"
+	if len(c.readers) > 0 && !c.has("OTEL_METRICS_EXPORTER") {
+		// the C core makes the environment's reader even when readers are
+		// added before the first meter (its header says otherwise); a
+		// provider given readers wants only those unless told
+		c.settings = append(c.settings, setting{"OTEL_METRICS_EXPORTER", "none"})
+	}
 	o, err := c.cOptions(op)
 	if err != nil {
 		return nil, err

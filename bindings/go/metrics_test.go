@@ -221,3 +221,35 @@ func TestConcurrentCountersAreExact(t *testing.T) {
 		}
 	}
 }
+
+// A measurement inside a sampled span keeps the span's ids as an exemplar
+// (the default trace_based filter); the goroutine's span, not a thread's.
+func TestExemplarsComeFromTheGoContext(t *testing.T) {
+	m, r, _ := newMeter(t)
+	c, _ := m.Int64Counter("with.exemplar")
+	h, _ := m.Float64Histogram("with.exemplar.h")
+	tp := newSyncProvider(t, &memExporter{})
+	ctx, s := tp.Tracer("t").Start(context.Background(), "op")
+	c.Add(ctx, 3, metric.WithAttributes(attribute.String("k", "v")))
+	h.Record(ctx, 1.5)
+	c.Add(context.Background(), 1, metric.WithAttributes(attribute.String("k", "none")))
+	s.End()
+	got := collect(t, r)
+	for _, name := range []string{"with.exemplar", "with.exemplar.h"} {
+		var found bool
+		for _, p := range got[name].Points {
+			for _, e := range p.Exemplars {
+				found = true
+				if e.TraceID != s.SpanContext().TraceID() || e.SpanID != s.SpanContext().SpanID() {
+					t.Errorf("%s: exemplar %+v, want span %v", name, e, s.SpanContext())
+				}
+			}
+			if p.Attributes != nil && attrMap(p.Attributes)["k"].AsString() == "none" && len(p.Exemplars) != 0 {
+				t.Errorf("%s: an exemplar outside any span: %+v", name, p.Exemplars)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no exemplar: %+v", name, got[name])
+		}
+	}
+}

@@ -47,6 +47,16 @@ func newConfig(opts []Option) *config {
 	return c
 }
 
+// has reports whether name was set in code.
+func (c *config) has(name string) bool {
+	for _, s := range c.settings {
+		if s.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // WithSetting sets any OTEL_* option by its environment variable name
 // (OTEL_BSP_SCHEDULE_DELAY, OTEL_EXPORTER_OTLP_HEADERS, ...).
 func WithSetting(name, value string) Option {
@@ -101,8 +111,8 @@ func WithSyncer(e SpanExporter) Option {
 	return optionFunc(func(c *config) { c.exporters = append(c.exporters, exporterSpec{e, false}) })
 }
 
-// WithReader adds a ManualReader to a MeterProvider (then the reader
-// OTEL_METRICS_EXPORTER names is not made).
+// WithReader adds a ManualReader to a MeterProvider; then the reader
+// OTEL_METRICS_EXPORTER names is made only if that is set in code too.
 func WithReader(r *ManualReader) Option {
 	return optionFunc(func(c *config) { c.readers = append(c.readers, r) })
 }

@@ -13,6 +13,7 @@ import (
 	"unsafe"
 
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // ManualReader collects metrics on demand (tests, pull exporters). Give it
@@ -78,6 +79,17 @@ type Point struct {
 	Min, Max     float64
 	Bounds       []float64
 	BucketCounts []uint64
+	Exemplars    []Exemplar
+}
+
+// Exemplar is a measurement kept with the span it was made in.
+type Exemplar struct {
+	Time    time.Time
+	IsInt   bool
+	Int     int64
+	Float   float64
+	TraceID trace.TraceID
+	SpanID  trace.SpanID
 }
 
 // Collect runs the callbacks and snapshots every series now.
@@ -133,6 +145,19 @@ func (r *ManualReader) Collect(ctx context.Context) ([]Metric, error) {
 						pt.BucketCounts = append([]uint64(nil), unsafe.Slice((*uint64)(unsafe.Pointer(counts)), int(nc))...)
 					}
 				}
+			}
+			for k := C.size_t(0); ; k++ {
+				var et C.uint64_t
+				var eInt C.int
+				var ei C.int64_t
+				var ed C.double
+				var e Exemplar
+				if C.otel_metrics_data_point_exemplar(d, i, p, k, &et, &eInt, &ei, &ed,
+					(*C.uint8_t)(unsafe.Pointer(&e.TraceID[0])), (*C.uint8_t)(unsafe.Pointer(&e.SpanID[0]))) != C.OTEL_OK {
+					break
+				}
+				e.Time, e.IsInt, e.Int, e.Float = goTime(et), eInt != 0, int64(ei), float64(ed)
+				pt.Exemplars = append(pt.Exemplars, e)
 			}
 			m.Points = append(m.Points, pt)
 		}

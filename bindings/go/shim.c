@@ -149,3 +149,14 @@ static int discard_export(const otel_span_data *const *spans, size_t n, void *us
 otel_status gotel_exporter_discard_new(otel_exporter **out) {
     return otel_exporter_custom_new(out, discard_export, NULL);
 }
+
+void gotel_record_in(otel_instrument *inst, int is_int, int64_t iv, double dv,
+                     const otel_attr *attrs, size_t n, otel_span *live,
+                     const otel_span_context *sc, const char *ts, size_t ts_len) {
+    otel_context *c = gotel_parent_context(live, sc, ts, ts_len);
+    uint64_t tok = otel_context_attach(c); /* this thread, this call only */
+    if (is_int) otel_instrument_record_i64(inst, iv, attrs, n);
+    else otel_instrument_record_f64(inst, dv, attrs, n);
+    if (tok) otel_context_detach(tok);
+    otel_context_release(c);
+}

@@ -47,6 +47,12 @@ otel_status gotel_exporter_discard_new(otel_exporter **out);
 otel_status gotel_register_callback(otel_meter *m, uintptr_t handle, otel_instrument *const *insts,
                                     size_t n, uint64_t *id);
 
+/* Records a measurement with the span of an explicit parent made the C
+ * core's current context for the call, so the exemplar filter sees it. */
+void gotel_record_in(otel_instrument *inst, int is_int, int64_t iv, double dv,
+                     const otel_attr *attrs, size_t n, otel_span *live,
+                     const otel_span_context *sc, const char *ts, size_t ts_len);
+
 /* Extracts from `n` name/value pairs (2n strings) into a new context from
  * the root; release it. */
 otel_context *gotel_extract(const otel_propagator *p, const otel_str *pairs, size_t n);
