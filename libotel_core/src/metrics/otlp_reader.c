@@ -18,7 +18,6 @@
 #include "common/strutil.h"
 #include "export/otlp_config.h"
 #include "export/otlp_encode.h"
-#include "export/otlp_exporter.h"
 #include "metrics/internal.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
 

@@ -15,7 +15,7 @@
 #include "common/log.h"
 #include "export/otlp_buf.h"
 #include "export/otlp_config.h"
-#include "export/otlp_exporter.h"
+#include "export/otlp_sender.h"
 #include "export/worker.h"
 #include "metrics/internal.h"
 
@@ -86,7 +86,7 @@ static otel_status export_once(otel_metric_reader *r, uint32_t timeout_ms) {
     }
     uint8_t *body = NULL;
     size_t len = 0;
-    if (otel__otlp_sender_protocol(p->sender) == OTEL__OTLP_HTTP_JSON) {
+    if (otel__otlp_sender_config(p->sender)->protocol == OTEL__OTLP_HTTP_JSON) {
         otel__buf_reset(&p->json, 1 << 20);
         st = otel__metrics_encode_json(d, r->provider->resource, &p->json);
         if (st == OTEL_OK && !(body = malloc(p->json.len ? p->json.len : 1))) st = OTEL_ERR_NO_MEMORY;
@@ -104,15 +104,22 @@ static otel_status export_once(otel_metric_reader *r, uint32_t timeout_ms) {
         free(body);
         return st;
     }
-    char err[256] = "";
-    /* retries are counted as they happen; the stats outlive an abandoned
-     * send only until the provider goes, so none are passed then */
-    int ok = otel__otlp_sender_send(p->sender, body, len, timeout_ms, stats, err, sizeof err);
+    size_t cap = otel__otlp_sender_config(p->sender)->max_request_bytes;
+    otel__otlp_result res;
+    int ok = 0;
+    if (cap && len > cap) {
+        snprintf(res.error, sizeof res.error, "a request of %zu bytes is over the %zu-byte cap; not sent",
+                 len, cap);
+    } else if (!otel__otlp_sender_send(p->sender, body, len, NULL, timeout_ms, stats, &res)) {
+        snprintf(res.error, sizeof res.error, "out of memory");
+    } else {
+        ok = res.outcome == OTEL__OTLP_SENT;
+    }
     free(body);
-    count_outcome(r, ok, err);
+    count_outcome(r, ok, res.error);
     if (ok) return OTEL_OK;
-    OTEL_LOG_W("metrics: export failed: %s", err);
-    return otel__fail(OTEL_ERR_EXPORT, "metrics: export failed: %s", err);
+    OTEL_LOG_W("metrics: export failed: %s", res.error);
+    return otel__fail(OTEL_ERR_EXPORT, "metrics: export failed: %s", res.error);
 }
 
 /* ---- the worker's job ---- */
@@ -204,7 +211,8 @@ static otel_status periodic_new(otel_metric_reader **out, const otel_options *op
     otel_metric_reader *r = *out;
     r->temporality_pref = pref == 0 ? OTEL_TEMPORALITY_CUMULATIVE : pref == 1 ? OTEL_TEMPORALITY_DELTA : 3;
     periodic *p = calloc(1, sizeof *p);
-    if (p && !console) p->sender = otel__otlp_sender_new(opts, OTEL__OTLP_METRICS);
+    if (p && !console && otel__otlp_sender_new(&p->sender, opts, OTEL__OTLP_METRICS) != OTEL_OK)
+        p->sender = NULL;
     if (!p || (!console && !p->sender)) {
         free(p);
         otel_metric_reader_release(r);
