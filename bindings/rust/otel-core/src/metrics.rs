@@ -146,6 +146,8 @@ pub struct MeterProviderBuilder {
     /// Readers this builder made; the provider takes its own reference.
     owned: Vec<ReaderRef>,
     views: Vec<View>,
+    /// OTEL_METRICS_EXPORTER was set in code.
+    exporter_named: bool,
     err: Deferred,
 }
 
@@ -156,7 +158,7 @@ impl MeterProvider {
         if let Some(o) = &opts {
             err.keep(o.strict());
         }
-        MeterProviderBuilder { opts, readers: Vec::new(), owned: Vec::new(), views: Vec::new(), err }
+        MeterProviderBuilder { opts, readers: Vec::new(), owned: Vec::new(), views: Vec::new(), exporter_named: false, err }
     }
 
     /// The provider the environment describes (`OTEL_METRICS_EXPORTER`, ...).
@@ -197,6 +199,7 @@ impl MeterProviderBuilder {
             let r = o.set(name, value);
             self.err.keep(r);
         }
+        self.exporter_named |= name == "OTEL_METRICS_EXPORTER";
         self
     }
 
@@ -235,6 +238,12 @@ impl MeterProviderBuilder {
         }
         std::mem::take(&mut self.err).into_result()?;
         let Some(o) = self.opts.take() else { return Err(crate::Error::new(Status::NoMemory, "options")) };
+        // The C provider adds the environment's reader even when readers
+        // follow (metrics.h says otherwise): readers given here replace it,
+        // unless OTEL_METRICS_EXPORTER was named in code too.
+        if !self.readers.is_empty() && !self.exporter_named {
+            o.set("OTEL_METRICS_EXPORTER", "none")?;
+        }
         let mut p = std::ptr::null_mut();
         check(unsafe { raw::otel_meter_provider_new(&mut p, o.0) })?;
         let mp = MeterProvider { inner: Arc::new(MeterInner { raw: p, callbacks: Mutex::new(Vec::new()) }) };

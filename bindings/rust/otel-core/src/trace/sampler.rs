@@ -161,3 +161,9 @@ pub(crate) fn kind_from_c(kind: c_int) -> SpanKind {
         _ => SpanKind::Internal,
     }
 }
+
+impl std::fmt::Debug for Sampler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Sampler").field(&self.description()).finish()
+    }
+}

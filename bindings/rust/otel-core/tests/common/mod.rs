@@ -16,3 +16,4 @@ pub fn memory_provider() -> (TracerProvider, InMemoryExporter) {
 pub fn by_name<'a>(spans: &'a [SpanData], name: &str) -> &'a SpanData {
     spans.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("no span {name} in {:?}", spans.iter().map(|s| &s.name).collect::<Vec<_>>()))
 }
+pub mod collector;
