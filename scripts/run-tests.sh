@@ -62,6 +62,7 @@ run_script "OTLP interop and faults" tests/interop/run.sh BUILD_DIR="$build"
 run_script "Python binding" tests/python/run.sh BUILD_DIR="$build" ASAN_BUILD_DIR="$asan"
 run_script "Lua binding" tests/lua/run.sh BUILD_DIR="$build"
 run_script "Ruby binding" tests/ruby/run.sh BUILD_DIR="$build"
+run_script "Rust binding" tests/rust/run.sh BUILD_DIR="$build"
 run_script "polyglot" tests/polyglot/run.sh BUILD_DIR="$build"
 
 echo
