@@ -3,6 +3,7 @@
 //! [`INLINE`] scalar attributes), and `otel_attr` back into `KeyValue`.
 use crate::raw;
 use opentelemetry::{Array, KeyValue, StringValue, Value};
+use std::mem::MaybeUninit;
 use std::os::raw::c_void;
 
 /// Attributes converted on the stack; more spill to the heap.
@@ -115,11 +116,12 @@ impl<'a> From<&'a [f64]> for AttrValue<'a> {
 #[inline]
 pub(crate) fn with_attrs<R>(attrs: &[Attr<'_>], f: impl FnOnce(*const raw::otel_attr, usize) -> R) -> R {
     if attrs.len() <= INLINE {
-        let mut buf = [raw::otel_attr::default(); INLINE];
+        let mut buf = [MaybeUninit::<raw::otel_attr>::uninit(); INLINE];
         for (slot, a) in buf.iter_mut().zip(attrs) {
-            *slot = a.to_c();
+            slot.write(a.to_c());
         }
-        f(buf.as_ptr(), attrs.len())
+        // The first attrs.len() slots are initialised; C reads no further.
+        f(buf.as_ptr().cast(), attrs.len())
     } else {
         let buf: Vec<raw::otel_attr> = attrs.iter().map(|a| a.to_c()).collect();
         f(buf.as_ptr(), buf.len())
@@ -129,10 +131,19 @@ pub(crate) fn with_attrs<R>(attrs: &[Attr<'_>], f: impl FnOnce(*const raw::otel_
 /// Scratch space for the arrays C needs in another shape than Rust keeps
 /// them (bools as int, strings as otel_str). Allocates only when used.
 #[derive(Default)]
-pub(crate) struct Scratch {
+pub(crate) struct Scratch(Option<Box<ScratchBufs>>);
+
+#[derive(Default)]
+struct ScratchBufs {
     bools: Vec<Vec<i32>>,
     strs: Vec<Vec<raw::otel_str>>,
     owned: Vec<String>,
+}
+
+impl Scratch {
+    fn bufs(&mut self) -> &mut ScratchBufs {
+        self.0.get_or_insert_with(Default::default)
+    }
 }
 
 #[inline]
@@ -152,8 +163,9 @@ pub(crate) fn kv_to_c(kv: &KeyValue, scratch: &mut Scratch) -> raw::otel_attr {
         }
         // A value kind newer than this crate: sent as its display string.
         other => {
-            scratch.owned.push(other.to_string());
-            AttrValue::Str(scratch.owned.last().unwrap())
+            let owned = &mut scratch.bufs().owned;
+            owned.push(other.to_string());
+            AttrValue::Str(owned.last().unwrap())
         }
     };
     Attr { key, value }.to_c()
@@ -162,14 +174,16 @@ pub(crate) fn kv_to_c(kv: &KeyValue, scratch: &mut Scratch) -> raw::otel_attr {
 fn array_to_c(arr: &Array, a: &mut raw::otel_attr, scratch: &mut Scratch) {
     match arr {
         Array::Bool(v) => {
-            scratch.bools.push(v.iter().map(|b| *b as i32).collect());
-            let last = scratch.bools.last().unwrap();
+            let bools = &mut scratch.bufs().bools;
+            bools.push(v.iter().map(|b| *b as i32).collect());
+            let last = bools.last().unwrap();
             a.type_ = raw::OTEL_VALUE_BOOL_ARRAY as i32;
             a.ptr = last.as_ptr() as *const c_void;
             a.len = last.len();
         }
         Array::String(v) => {
-            scratch.strs.push(
+            let strs = &mut scratch.bufs().strs;
+            strs.push(
                 v.iter()
                     .map(|s| {
                         let (ptr, len) = raw::str_parts(s.as_str());
@@ -177,7 +191,7 @@ fn array_to_c(arr: &Array, a: &mut raw::otel_attr, scratch: &mut Scratch) {
                     })
                     .collect(),
             );
-            let last = scratch.strs.last().unwrap();
+            let last = strs.last().unwrap();
             a.type_ = raw::OTEL_VALUE_STRING_ARRAY as i32;
             a.ptr = last.as_ptr() as *const c_void;
             a.len = last.len();
@@ -193,11 +207,12 @@ pub(crate) fn with_kvs<R>(kvs: &[KeyValue], f: impl FnOnce(*const raw::otel_attr
     // pointers into them stay valid while `scratch` lives.
     let mut scratch = Scratch::default();
     if kvs.len() <= INLINE {
-        let mut buf = [raw::otel_attr::default(); INLINE];
+        let mut buf = [MaybeUninit::<raw::otel_attr>::uninit(); INLINE];
         for (slot, kv) in buf.iter_mut().zip(kvs) {
-            *slot = kv_to_c(kv, &mut scratch);
+            slot.write(kv_to_c(kv, &mut scratch));
         }
-        f(buf.as_ptr(), kvs.len())
+        // The first kvs.len() slots are initialised; C reads no further.
+        f(buf.as_ptr().cast(), kvs.len())
     } else {
         let buf: Vec<raw::otel_attr> = kvs.iter().map(|kv| kv_to_c(kv, &mut scratch)).collect();
         f(buf.as_ptr(), buf.len())

@@ -149,3 +149,13 @@ fn own_api_spans_nest_through_the_guard_and_record() {
     assert_eq!(child.status, opentelemetry::trace::Status::error("disk full"));
     assert!(child.events.iter().any(|e| e.name == "exception"));
 }
+
+#[test]
+fn the_discard_exporter_accepts_everything_and_keeps_nothing() {
+    let tp = TracerProvider::builder().with_simple_exporter(Exporter::discard().unwrap()).build().unwrap();
+    for _ in 0..3 {
+        drop(tp.tracer("d").start("gone"));
+    }
+    let st = tp.stats();
+    assert_eq!((st.spans_exported, st.export_errors, st.dropped()), (3, 0, 0));
+}
