@@ -3,8 +3,9 @@
 # against the library in BUILD_DIR and runs its tests (cargo test: the sys
 # crate's symbol coverage, the opentelemetry/tracing drop-in, tokio, the
 # axum+reqwest services exporting to the real Collector of
-# tests/interop/collector, C interop, propagation) and builds the FAQ
-# examples. Artefacts go to BUILD_DIR/cargo (cached with the build). Needs
+# tests/interop/collector, C interop, propagation), then runs every FAQ
+# example (bindings/rust/examples). Artefacts go to BUILD_DIR/cargo
+# (cached with the build). Needs
 # cargo >= 1.75 (the machine's rustup toolchain, or Debian's if recent
 # enough) and libclang-dev (scripts/install-deps.sh). With CI=true warnings
 # are errors. Ends with "N passed, N failed".
@@ -44,13 +45,21 @@ passed=$(sed -n 's/^test result: .*[^0-9]\([0-9][0-9]*\) passed; \([0-9][0-9]*\)
 failed=$(sed -n 's/^test result: .*passed; \([0-9][0-9]*\) failed.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
 [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
 
-if [ -d examples ] && grep -q '^\[\[example\]\]' examples/Cargo.toml 2>/dev/null; then
-    echo "== rust: examples"
-    if cargo build -j 2 -p otel-core-examples --examples 2>&1 | tail -n 3; then
+# The FAQ examples: each run to completion, spans printed by the console
+# exporter.
+echo "== rust: examples"
+cargo build -q -j 2 -p otel-core-examples --examples || failed=$((failed + 1))
+examples=$(sed -n 's/^name = "\(q[0-9][^"]*\|quickstart\)"$/\1/p' examples/Cargo.toml)
+for ex in $examples; do
+    if OTEL_TRACES_EXPORTER=console OTEL_METRICS_EXPORTER=none timeout 60 \
+            "$CARGO_TARGET_DIR/debug/examples/$ex" >"$log.ex" 2>&1; then
+        echo "example $ex ... ok"
         passed=$((passed + 1))
     else
+        echo "example $ex ... FAILED"; tail -n 20 "$log.ex"
         failed=$((failed + 1))
     fi
-fi
+done
+rm -f "$log.ex"
 echo "$passed passed, $failed failed"
 [ "$rc" -eq 0 ] && [ "$failed" -eq 0 ]
