@@ -10,7 +10,7 @@
 //! time / this line's. Best of 5 rounds.
 //!
 //! `otel-core-bench callgrind WORKLOAD SDK N` runs one workload N times
-//! (no timing) for `valgrind --tool=callgrind`.
+//! (no timing) for `valgrind --tool=callgrind` (span and metric workloads).
 use opentelemetry::metrics::MeterProvider as _;
 use opentelemetry::trace::{Span as _, TracerProvider as _};
 use opentelemetry::KeyValue;
@@ -195,8 +195,50 @@ fn callgrind(workload: &str, which: &str, n: u64) {
                 }
             }
         }
+    } else if workload == "counter.attrs3" || workload == "histogram.attrs3" {
+        callgrind_metric(workload == "histogram.attrs3", which, n);
     } else {
         panic!("unknown workload {workload}");
+    }
+}
+
+fn callgrind_metric(histogram: bool, which: &str, n: u64) {
+    let a = attrs3();
+    match which {
+        "opentelemetry_sdk" => {
+            let sdk = opentelemetry_sdk::metrics::SdkMeterProvider::builder().with_reader(opentelemetry_sdk::metrics::ManualReader::builder().build()).build();
+            let m = sdk.meter("bench");
+            if histogram {
+                let h = m.f64_histogram("h").build();
+                (0..n).for_each(|_| h.record(12.5, &a));
+            } else {
+                let c = m.u64_counter("c").build();
+                (0..n).for_each(|_| c.add(1, &a));
+            }
+        }
+        _ => {
+            let reader = otel_core::ManualReader::new(otel_core::metrics::Temporality::Cumulative).unwrap();
+            let core = otel_core::MeterProvider::builder().with_reader(&reader).build().unwrap();
+            use otel_core::metrics::InstrumentKind::{Counter, Histogram};
+            match (which, histogram) {
+                ("otel_core", true) => {
+                    let h = core.own_meter("b").instrument(Histogram, false, "h", "", "").unwrap();
+                    (0..n).for_each(|_| h.record_f64(12.5, &OWN3));
+                }
+                ("otel_core", false) => {
+                    let c = core.own_meter("b").instrument(Counter, true, "c", "", "").unwrap();
+                    (0..n).for_each(|_| c.record_i64(1, &OWN3));
+                }
+                (_, true) => {
+                    let h = core.meter("bench").f64_histogram("h").build();
+                    (0..n).for_each(|_| h.record(12.5, &a));
+                }
+                (_, false) => {
+                    let c = core.meter("bench").u64_counter("c").build();
+                    (0..n).for_each(|_| c.add(1, &a));
+                }
+            }
+        }
     }
 }
 
