@@ -13,8 +13,11 @@ pub(crate) struct MeterInner {
     /// Observable callbacks: (meter, id, user data). Unregistered before
     /// their user data is freed, so a C reference that outlives us (the C
     /// global) never calls freed memory.
-    pub(crate) callbacks: Mutex<Vec<(*mut raw::otel_meter, u64, Box<dyn std::any::Any + Send>)>>,
+    pub(crate) callbacks: Mutex<Vec<Registered>>,
 }
+
+/// An observable callback as registered in C: its meter, id and user data.
+pub(crate) type Registered = (*mut raw::otel_meter, u64, Box<dyn std::any::Any + Send>);
 
 // Meter providers, meters and instruments are safe from any thread
 // (metrics.h); the callback list is behind a mutex.
@@ -232,9 +235,7 @@ impl MeterProviderBuilder {
 
     pub fn build(mut self) -> Result<MeterProvider> {
         for v in &mut self.views {
-            if let Err(e) = std::mem::take(&mut v.err).into_result() {
-                return Err(e);
-            }
+            std::mem::take(&mut v.err).into_result()?;
         }
         std::mem::take(&mut self.err).into_result()?;
         let Some(o) = self.opts.take() else { return Err(crate::Error::new(Status::NoMemory, "options")) };

@@ -23,7 +23,7 @@ where
         cx.span().set_attribute(KeyValue::new("fa", Value::Array(Array::F64(vec![0.5, 1.5]))));
         cx.span().add_event("cache miss", vec![KeyValue::new("key", "user:1")]);
         let mut child = tracer.span_builder("child").with_kind(SpanKind::Client).start_with_context(tracer, &cx);
-        child.record_error(&std::io::Error::new(std::io::ErrorKind::Other, "disk on fire"));
+        child.record_error(&std::io::Error::other("disk on fire"));
         child.set_status(Status::error("failed"));
         child.end();
         cx.span().set_status(Status::Ok);
