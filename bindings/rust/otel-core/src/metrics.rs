@@ -182,6 +182,17 @@ impl MeterProvider {
         check(unsafe { raw::otel_meter_provider_shutdown(self.inner.raw, timeout_ms) })
     }
 
+    /// The metrics export counters (export_batches, export_errors,
+    /// export_retries, the last export and error times, last_error); the
+    /// span counters stay 0.
+    pub fn stats(&self) -> crate::Stats {
+        let raw = self.inner.raw;
+        crate::Stats::read(
+            |v, n| unsafe { raw::otel_meter_provider_get_stats(raw, v, n) },
+            |b, n| unsafe { raw::otel_meter_provider_last_error(raw, b, n) },
+        )
+    }
+
     /// Measurements dropped as invalid (NaN, negative counter values, ...).
     pub fn dropped(&self) -> u64 {
         unsafe { raw::otel_meter_provider_dropped(self.inner.raw) }
@@ -213,7 +224,8 @@ impl MeterProviderBuilder {
     }
 
     /// Adds an OTLP periodic reader configured from the options given to
-    /// this builder (`OTEL_EXPORTER_OTLP_*`, `OTEL_METRIC_EXPORT_INTERVAL`).
+    /// this builder so far (`OTEL_EXPORTER_OTLP_*`,
+    /// `OTEL_METRIC_EXPORT_INTERVAL`), then the environment.
     pub fn with_otlp_reader(mut self) -> Self {
         let Some(o) = &self.opts else { return self };
         let mut p = std::ptr::null_mut();

@@ -98,3 +98,20 @@ fn a_panicking_observable_callback_is_caught_and_counted() {
     assert!(data.iter().any(|m| m.name == "fine"));
     assert_eq!(otel_core::callback_panics(), before + 1);
 }
+
+#[test]
+fn export_failures_show_in_the_meter_providers_stats() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port(); // closed again
+    let mp = MeterProvider::builder()
+        .with_option("OTEL_EXPORTER_OTLP_ENDPOINT", &format!("http://127.0.0.1:{port}"))
+        .with_option("OTEL_EXPORTER_OTLP_TIMEOUT", "300")
+        .with_otlp_reader()
+        .build()
+        .unwrap();
+    mp.meter("s").u64_counter("c").build().add(1, &[]);
+    assert!(mp.force_flush(3000).is_err(), "nothing listens there");
+    let st = mp.stats();
+    assert!(st.export_errors >= 1, "{st:?}");
+    assert!(st.last_error.as_deref().unwrap_or("").contains(&port.to_string()), "{st:?}");
+    assert_eq!(st.spans_started, 0);
+}

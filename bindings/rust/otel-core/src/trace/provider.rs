@@ -111,13 +111,11 @@ impl TracerProvider {
 
     /// The provider's counters, read in one lock-free call.
     pub fn stats(&self) -> Stats {
-        let mut v = [0u64; raw::OTEL_STAT__COUNT as usize];
-        unsafe { raw::otel_tracer_provider_get_stats(self.inner.raw, v.as_mut_ptr(), v.len()) };
-        let mut buf = [0u8; 512];
-        let n = unsafe { raw::otel_tracer_provider_last_error(self.inner.raw, buf.as_mut_ptr().cast(), buf.len()) };
-        let end = n.min(buf.len() - 1);
-        let last_error = (n > 0).then(|| String::from_utf8_lossy(&buf[..end]).into_owned());
-        Stats::from_array(&v, last_error)
+        let raw = self.inner.raw;
+        Stats::read(
+            |v, n| unsafe { raw::otel_tracer_provider_get_stats(raw, v, n) },
+            |b, n| unsafe { raw::otel_tracer_provider_last_error(raw, b, n) },
+        )
     }
 
     /// The raw handle (borrowed while `self` lives) for C code.
@@ -325,6 +323,20 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Reads the counters and the last error through a provider's two C calls.
+    pub(crate) fn read(
+        get: impl FnOnce(*mut u64, usize) -> usize,
+        last_error: impl FnOnce(*mut std::os::raw::c_char, usize) -> usize,
+    ) -> Stats {
+        let mut v = [0u64; raw::OTEL_STAT__COUNT as usize];
+        get(v.as_mut_ptr(), v.len());
+        let mut buf = [0u8; 512];
+        let n = last_error(buf.as_mut_ptr().cast(), buf.len());
+        let end = n.min(buf.len() - 1);
+        let text = (n > 0).then(|| String::from_utf8_lossy(&buf[..end]).into_owned());
+        Stats::from_array(&v, text)
+    }
+
     fn from_array(v: &[u64], last_error: Option<String>) -> Stats {
         Stats {
             spans_started: v[0],
