@@ -3,12 +3,12 @@
 # against the library in BUILD_DIR and runs its tests (cargo test: the sys
 # crate's symbol coverage, the opentelemetry/tracing drop-in, tokio, the
 # axum+reqwest services exporting to the real Collector of
-# tests/interop/collector, C interop, propagation), then runs every FAQ
-# example (bindings/rust/examples). Artefacts go to BUILD_DIR/cargo
-# (cached with the build). Needs
-# cargo >= 1.75 (the machine's rustup toolchain, or Debian's if recent
-# enough) and libclang-dev (scripts/install-deps.sh). With CI=true warnings
-# are errors. Ends with "N passed, N failed".
+# tests/interop/collector, C interop, propagation), runs the suites that
+# cross the FFI most under valgrind, then runs every FAQ example
+# (bindings/rust/examples). Artefacts go to BUILD_DIR/cargo (cached with the
+# build). Needs cargo >= 1.75 (the machine's rustup toolchain, or Debian's
+# if recent enough), libclang-dev and valgrind (scripts/install-deps.sh).
+# With CI=true warnings are errors. Ends with "N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 abs() { case "$1" in /*) echo "$1" ;; *) echo "$root/$1" ;; esac; }
@@ -44,6 +44,25 @@ rc=${PIPESTATUS[0]}
 passed=$(sed -n 's/^test result: .*[^0-9]\([0-9][0-9]*\) passed; \([0-9][0-9]*\) failed.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
 failed=$(sed -n 's/^test result: .*passed; \([0-9][0-9]*\) failed.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
 [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+
+# Memory errors across the FFI (invalid reads, double frees, definite
+# leaks) under valgrind, for the suites that cross it most.
+echo "== rust: valgrind"
+bins=$(cargo test -q -j 2 -p otel-core --no-run --message-format=json 2>/dev/null |
+       sed -n 's/.*"executable":"\([^"]*\/\(api_trace\|propagation\|custom_components\|metrics_api\|c_child\)-[0-9a-f]*\)".*/\1/p')
+[ -n "$bins" ] || { echo "valgrind: no test binaries found"; failed=$((failed + 1)); }
+for b in $bins; do
+    name=$(basename "$b" | sed 's/-[0-9a-f]*$//')
+    if valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+            "$b" --test-threads=1 -q >"$log.vg" 2>&1; then
+        echo "valgrind $name ... ok"
+        passed=$((passed + 1))
+    else
+        echo "valgrind $name ... FAILED"; grep -E '==[0-9]+==' "$log.vg" | head -n 40
+        failed=$((failed + 1))
+    fi
+done
+rm -f "$log.vg"
 
 # The FAQ examples: each run to completion, spans printed by the console
 # exporter.
