@@ -109,8 +109,14 @@ typedef enum otel_log_level {
 
 /**
  * Receives the SDK's diagnostic messages. `message` is valid only during the
- * call and holds no secret. It may be called from any thread, including the
- * export worker; it must not call back into a provider's flush or shutdown.
+ * call and holds no secret. It runs on the SDK's diagnostics thread (one per
+ * process, started with the first message; a forked child starts its own),
+ * one message at a time, never on the thread that logged: a slow or blocking
+ * handler delays only later messages, and when the queue of pending
+ * messages (64) is full, new ones are dropped and counted (a message
+ * "N diagnostics dropped" follows once there is room, and `diagnostics_dropped`
+ * in otel_tracer_provider_stats_json()). It may call otel_set_log_handler()
+ * but must not wait for otel_log_flush() or a provider's flush or shutdown.
  */
 typedef void (*otel_log_fn)(int level, const char *message, size_t message_len,
                             void *user_data);
@@ -119,12 +125,28 @@ typedef void (*otel_log_fn)(int level, const char *message, size_t message_len,
  * Routes the SDK's diagnostics to `fn` (NULL restores the default: stderr).
  * Messages below `OTEL_LOG_LEVEL` (default info) are not delivered, and each
  * kind of message is rate-limited so a dead collector cannot flood the host.
+ * Messages still queued go to the handler current when they are delivered.
+ * Returns once the previous handler is no longer running (so its
+ * `user_data` may be freed), which waits for a call in progress.
  * Thread-safe. @since 1.0
  */
 OTEL_API void otel_set_log_handler(otel_log_fn fn, void *user_data);
 
 /**
- * Sets the lowest level delivered (overrides `OTEL_LOG_LEVEL`).
+ * Waits until every diagnostic message logged before the call has been
+ * written (or handed to the handler), for at most `timeout_ms`. At exit()
+ * the SDK waits the same way for at most 200 ms, so a stalled stderr never
+ * holds up exit; what is still queued then is lost.
+ * @return OTEL_OK, or OTEL_ERR_TIMEOUT (messages still queued).
+ * Thread-safe; from inside a log handler it returns OTEL_OK at once.
+ * @since 1.0
+ */
+OTEL_API otel_status otel_log_flush(uint32_t timeout_ms);
+
+/**
+ * Sets the lowest level delivered (overrides `OTEL_LOG_LEVEL`; so does
+ * `OTEL_LOG_LEVEL` set with otel_options_set() on the options a provider is
+ * built from: the last of the two to run wins, for the whole process).
  * Thread-safe. @since 1.0
  */
 OTEL_API void otel_set_log_level(int level);

@@ -19,10 +19,11 @@
  * @endcode
  *
  * Extraction never fails the request: an invalid traceparent gives no
- * remote parent, invalid tracestate or baggage members are dropped one by
- * one. Work and memory are bounded by a small multiple of the input.
- * Header names are matched case-insensitively on extract and written in
- * lowercase on inject.
+ * remote parent; a tracestate with an invalid member or more than 32
+ * members is discarded whole (empty members are skipped); invalid baggage
+ * members are dropped one by one. Work and memory are bounded by a small
+ * multiple of the input. Header names are matched case-insensitively on
+ * extract and written in lowercase on inject.
  */
 #ifndef OTEL_PROPAGATION_H
 #define OTEL_PROPAGATION_H
@@ -203,17 +204,27 @@ OTEL_API otel_context *otel_propagator_extract_headers(const otel_propagator *p,
 
 /**
  * Parses a tracestate header value (or several joined by ','): keeps the
- * valid members in order, drops invalid ones and repeated keys, at most 32.
- * @param out buffer of `cap` bytes; receives the normalized value and a NUL.
- * @param out_len receives its length (also when `cap` is too small).
- * @return OTEL_ERR_LIMIT when `cap` is too small (OTEL_TRACESTATE_MAX + 1
- *   always suffices); OTEL_ERR_INVALID_ARGUMENT for NULL. @since 1.0
+ * members in order without their surrounding spaces and tabs, skips empty
+ * members, and keeps the first of a repeated key. A member outside the
+ * Level 2 grammar (key: lcalpha or DIGIT, then up to 255 of lcalpha DIGIT
+ * _ - * / @; value: 1-256 of 0x20-0x7E but ',' and '=', not ending in a
+ * space) or more than 32 members makes the whole value invalid.
+ * Thread-safe (no state).
+ * @param out buffer of `cap` bytes; receives the normalized value and a NUL
+ *   ("" when invalid).
+ * @param out_len receives its length (also when `cap` is too small; 0 when
+ *   invalid).
+ * @return OTEL_ERR_PARSE for an invalid value (otel_last_error() says
+ *   why; extraction then carries no tracestate); OTEL_ERR_LIMIT when `cap`
+ *   is too small (OTEL_TRACESTATE_MAX + 1 always suffices);
+ *   OTEL_ERR_INVALID_ARGUMENT for NULL. @since 1.0
  */
 OTEL_API otel_status otel_tracestate_parse(const char *header, size_t header_len, char *out,
                                            size_t cap, size_t *out_len);
 
 /**
- * The value of `key` in the (normalized) tracestate `ts`.
+ * The value of `key` in the (normalized) tracestate `ts`. Here and in
+ * _set and _delete an invalid `ts` counts as empty.
  * @param value receives a pointer into `ts`, @param value_len its length.
  * @return OTEL_ERR_NOT_FOUND when absent; OTEL_ERR_INVALID_ARGUMENT. @since 1.0
  */

@@ -58,6 +58,11 @@ def rpc_status(code, message, retry_delay_s=None):
 
 OVERSIZED = 5 * 1024 * 1024
 
+
+def grpc_percent(msg):
+    """grpc-message is percent-encoded (the gRPC spec): so is a quoted secret."""
+    return "".join(c if 0x20 <= ord(c) < 0x7F and c != "%" else "%%%02X" % ord(c) for c in msg)
+
 # Each answer: dict(kind=...). Kinds: ok, status (http), grpc (code), blackhole,
 # reset, oversized, partial.
 SCENARIOS = {
@@ -79,12 +84,54 @@ SCENARIOS = {
     "ok_then_close": [dict(kind="ok", close=True)],
     # a careless server that echoes the credential back in its error
     "echo_secret": [dict(kind="echo")],
+    # response headers no client should buffer: one of 200 KiB, or 100k small ones
+    "huge_header": [dict(kind="big_headers", one=200 * 1024)],
+    "many_headers": [dict(kind="big_headers", count=100000)],
 }
+
+
+# "echo:VIA:PAD0": a server that quotes the credentials it received in its
+# answer, after PAD0 + n padding characters on the n-th request (so a run of
+# requests moves the secrets across every cut a client makes). VIA says
+# where: body (google.rpc.Status), json_body, header (401 with the quote in
+# WWW-Authenticate), partial, partial_json (accepted, with a partial-success
+# message), grpc_message, grpc_details (grpc-status-details-bin only),
+# grpc_partial.
+ECHO_VIAS = ("body", "json_body", "header", "partial", "partial_json", "grpc_message",
+             "grpc_details", "grpc_partial")
+
+
+def echo_answers(scenario):
+    _, via, pad0 = scenario.split(":")
+    if via not in ECHO_VIAS:
+        raise ValueError("unknown echo channel " + via)
+    return [dict(kind="echo_" + via, pad=int(pad0))]
+
+
+def echo_text(headers, pad):
+    """Every way a careless server quotes a credential: whole header values,
+    the token after the scheme, decoded Basic credentials and the password."""
+    auth = headers.get("authorization", "")
+    parts = []
+    if " " in auth:
+        parts.append(auth.split(" ", 1)[1])  # the token alone first: it meets the cut
+    parts.append(auth)
+    if auth.lower().startswith("basic "):
+        dec = base64.b64decode(auth.split(" ", 1)[1]).decode(errors="replace")
+        parts += [dec, dec.split(":", 1)[-1]]
+    parts.append(headers.get("api-key", ""))
+    return "q" * pad + " ".join(p for p in parts if p) + " rejected"
+
+
+def big_headers(a):
+    if "one" in a:
+        return [("x-padding", "p" * a["one"])]
+    return [("x-pad-%d" % i, "v") for i in range(a["count"])]
 
 
 class State:
     def __init__(self, scenario, log):
-        self.answers = SCENARIOS[scenario]
+        self.answers = echo_answers(scenario) if scenario.startswith("echo:") else SCENARIOS[scenario]
         self.count = 0
         self.lock = threading.Lock()
         self.log = log
@@ -98,7 +145,10 @@ class State:
                 with open(self.log, "a") as f:
                     f.write(json.dumps({"t": time.monotonic(), "path": path, "headers": headers,
                                         "bytes": nbytes}) + "\n")
-        return self.answers[min(i, len(self.answers) - 1)]
+        a = self.answers[min(i, len(self.answers) - 1)]
+        if a["kind"].startswith("echo_"):
+            a = dict(a, text=echo_text(headers, a["pad"] + i))
+        return a
 
 
 # ---- HTTP/1.1 ------------------------------------------------------------
@@ -125,6 +175,22 @@ def make_http_handler(state):
                 self.close_connection = True
                 return
             status, hdrs, out = 200, {}, b""
+            ctype = "application/x-protobuf"
+            if k == "echo_body":
+                status, out = 401, rpc_status(16, a["text"])
+            elif k == "echo_json_body":
+                status, ctype = 401, "application/json"
+                out = json.dumps({"code": 16, "message": a["text"]}).encode()
+            elif k == "echo_header":
+                status, hdrs = 401, {"WWW-Authenticate": 'Bearer error="invalid_token", '
+                                                        'error_description="' + a["text"] + '"'}
+                out = rpc_status(16, a["text"][-40:])
+            elif k == "echo_partial":
+                out = partial_success(1, a["text"])
+            elif k == "echo_partial_json":
+                ctype = "application/json"
+                out = json.dumps({"partialSuccess": {"rejectedSpans": "1",
+                                                     "errorMessage": a["text"]}}).encode()
             if k == "echo":
                 status, out = 401, rpc_status(16, "invalid api-key " + self.headers.get("api-key", ""))
             if k == "status":
@@ -136,7 +202,8 @@ def make_http_handler(state):
                 out = b"\0" * OVERSIZED
             elif k == "partial":
                 out = partial_success(a["rejected"], a["message"])
-            ctype = "application/x-protobuf"
+            if k == "big_headers":
+                hdrs = dict(big_headers(a))
             if k == "partial_json":
                 ctype = "application/json"
                 out = json.dumps({"partialSuccess": {"rejectedSpans": str(a["rejected"]),
@@ -186,6 +253,19 @@ def serve_http(state, lifetime, tls=None):
 # ---- gRPC over h2c -------------------------------------------------------
 
 def grpc_conn(sock, state):
+    """Serves one h2c connection. A client that resets it or gives up on a
+    stream (what the reset, blackhole and oversized scenarios provoke) ends
+    it quietly: that is the behaviour under test, not a server error."""
+    import h2.exceptions
+    try:
+        _serve_h2(sock, state)
+    except (OSError, h2.exceptions.ProtocolError):  # ConnectionResetError, BrokenPipeError, ...
+        pass
+    finally:
+        sock.close()
+
+
+def _serve_h2(sock, state):
     import h2.config
     import h2.connection
     import h2.events
@@ -233,9 +313,23 @@ def grpc_conn(sock, state):
                 if k == "echo":
                     a = dict(kind="grpc", code=16, message="invalid api-key " + h.get("api-key", ""))
                     k = "grpc"
+                elif k == "echo_grpc_message":
+                    a = dict(kind="grpc", code=16, message=grpc_percent(a["text"]))
+                    k = "grpc"
+                elif k == "echo_grpc_details":
+                    a = dict(kind="grpc", code=16, message=None, details=rpc_status(16, a["text"]))
+                    k = "grpc"
+                elif k == "echo_grpc_partial":
+                    a = dict(kind="partial", rejected=1, message=a["text"])
+                    k = "partial"
                 if k == "grpc":
                     trailers = [(":status", "200"), ("content-type", "application/grpc"),
-                                ("grpc-status", str(a["code"])), ("grpc-message", a["message"])]
+                                ("grpc-status", str(a["code"]))]
+                    if a["message"] is not None:
+                        trailers.append(("grpc-message", a["message"]))
+                    if "details" in a:
+                        trailers.append(("grpc-status-details-bin",
+                                         base64.b64encode(a["details"]).decode().rstrip("=")))
                     if "retry_delay" in a:
                         det = rpc_status(a["code"], a["message"], a["retry_delay"])
                         trailers.append(("grpc-status-details-bin",
@@ -248,7 +342,8 @@ def grpc_conn(sock, state):
                     elif k == "oversized":
                         msg = b"\0" * OVERSIZED
                     framed = b"\0" + struct.pack(">I", len(msg)) + msg
-                    conn.send_headers(sid, [(":status", "200"), ("content-type", "application/grpc")])
+                    conn.send_headers(sid, [(":status", "200"), ("content-type", "application/grpc")]
+                                      + (big_headers(a) if k == "big_headers" else []))
                     # respect the client's flow-control window
                     off = 0
                     while off < len(framed):
@@ -307,12 +402,14 @@ def serve_grpc(state, lifetime, tls=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--proto", choices=["http", "grpc"], required=True)
-    ap.add_argument("--scenario", choices=sorted(SCENARIOS), required=True)
+    ap.add_argument("--scenario", required=True, help="one of %s, or echo:VIA:PAD0" % ", ".join(sorted(SCENARIOS)))
     ap.add_argument("--log")
     ap.add_argument("--lifetime", type=float, default=120)
     ap.add_argument("--tls", metavar="CERT_DIR", help="serve TLS with CERT_DIR/server.pem")
     ap.add_argument("--mtls", action="store_true", help="require a client certificate signed by CERT_DIR/ca.pem")
     a = ap.parse_args()
+    if a.scenario not in SCENARIOS and not a.scenario.startswith("echo:"):
+        ap.error("unknown scenario " + a.scenario)
     state = State(a.scenario, a.log)
     tls = tls_context(a.tls, a.mtls, ["h2"] if a.proto == "grpc" else None) if a.tls else None
     (serve_http if a.proto == "http" else serve_grpc)(state, a.lifetime, tls)

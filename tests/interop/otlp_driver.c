@@ -48,13 +48,18 @@ int main(int argc, char **argv) {
     otel_status fs = OTEL_OK;
     if (flush_ms) fs = otel_tracer_provider_force_flush(tp, flush_ms);
     uint64_t t1 = now_ms();
+    /* what a user sees while the exporter may still be retrying */
+    char flush_error[512];
+    otel_tracer_provider_last_error(tp, flush_error, sizeof flush_error);
+    for (char *c = flush_error; *c; c++)
+        if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20) *c = '\'';
     otel_status ss = otel_tracer_provider_shutdown(tp, shutdown_ms);
     uint64_t t2 = now_ms();
     char stats[4096];
     otel_tracer_provider_stats_json(tp, stats, sizeof stats);
-    printf("{\"flush\":\"%s\",\"flush_ms\":%llu,\"shutdown\":\"%s\",\"shutdown_ms\":%llu,"
-           "\"stats\":%s}\n",
-           otel_status_str(fs), (unsigned long long)(t1 - t0), otel_status_str(ss),
+    printf("{\"flush\":\"%s\",\"flush_ms\":%llu,\"flush_last_error\":\"%s\",\"shutdown\":\"%s\","
+           "\"shutdown_ms\":%llu,\"stats\":%s}\n",
+           otel_status_str(fs), (unsigned long long)(t1 - t0), flush_error, otel_status_str(ss),
            (unsigned long long)(t2 - t1), stats);
     otel_tracer_provider_release(tp);
     return 0;

@@ -29,8 +29,10 @@ run_pytest() { # label, then env assignments for pytest
     shift
     log=$(mktemp)
     echo "== python: $label"
-    (cd "$root/tests/python" && env "$@" "$py" -m pytest -q -p no:cacheprovider . 2>&1) | tee "$log"
+    (cd "$root/tests/python" && env "$@" "$py" -m pytest -q -rs -p no:cacheprovider . 2>&1) | tee "$log"
     r=${PIPESTATUS[0]}
+    # a skipped test is said in make test's summary (-rs gives the reasons)
+    grep '^SKIPPED' "$log" | sed "s|^SKIPPED|SKIP python ($label):|"
     summary=$(grep -E '[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s' "$log" | tail -n1)
     p=$(grep -Eo '[0-9]+ passed' <<<"$summary" | grep -Eo '[0-9]+')
     f=$(grep -Eo '[0-9]+ (failed|errors?)' <<<"$summary" | awk '{s+=$1} END {print s+0}')

@@ -142,6 +142,8 @@ def collector(tmp_path_factory):
     if not binary:
         r = subprocess.run([str(ROOT / "tests/interop/collector/build.sh")], capture_output=True,
                            text=True)
+        if r.returncode == 3:  # no Go new enough here: said in make test's summary
+            pytest.skip(r.stderr.strip().splitlines()[-1])
         if r.returncode != 0:
             pytest.fail("cannot build the collector: " + r.stderr[-2000:])
         binary = r.stdout.strip().splitlines()[-1]

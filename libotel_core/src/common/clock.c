@@ -23,7 +23,9 @@ static _Atomic int g_precise;
 
 static _Atomic uint64_t g_mult;  /* ns per tick << 32; 0 = not calibrated */
 static _Atomic uint64_t g_win_tsc, g_win_ns;
-static int g_usable = -1;
+/* -1 until detect() ran; read on every call from any thread, so atomic
+ * (relaxed: detect() writes the same value whichever thread runs it) */
+static _Atomic int g_usable = -1;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
 typedef struct anchor {
@@ -42,10 +44,11 @@ static inline uint64_t rdtsc(void) {
 static void detect(void) {
 #if defined(__x86_64__)
     unsigned a, b, c, d;
-    g_usable = __get_cpuid(0x80000007, &a, &b, &c, &d) && (d & (1u << 8)) ? 1 : 0;
+    int usable = __get_cpuid(0x80000007, &a, &b, &c, &d) && (d & (1u << 8)) ? 1 : 0;
 #else
-    g_usable = 0;
+    int usable = 0;
 #endif
+    atomic_store_explicit(&g_usable, usable, memory_order_relaxed);
 }
 
 /* Takes a fresh anchor and feeds the global rate measurement. */
@@ -81,8 +84,12 @@ static uint64_t reanchor(anchor *an) {
 }
 
 uint64_t otel__clock_real_ns(void) {
-    if (__builtin_expect(g_usable < 0, 0)) pthread_once(&g_once, detect);
-    if (!g_usable) return otel__clock_real_ns_sys();
+    int usable = atomic_load_explicit(&g_usable, memory_order_relaxed);
+    if (__builtin_expect(usable < 0, 0)) {
+        pthread_once(&g_once, detect);
+        usable = atomic_load_explicit(&g_usable, memory_order_relaxed);
+    }
+    if (!usable) return otel__clock_real_ns_sys();
     anchor *an = &tls_anchor;
     uint64_t t = rdtsc();
     if (__builtin_expect(t >= an->limit_tsc || t < an->tsc || !an->mult, 0)) {

@@ -2,6 +2,7 @@
 #ifndef OTEL_COMMON_CLOCK_H
 #define OTEL_COMMON_CLOCK_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -42,6 +43,16 @@ static inline struct timespec otel__timespec_of(uint64_t mono_ns) {
     ts.tv_sec = (time_t)(mono_ns / 1000000000ull);
     ts.tv_nsec = (long)(mono_ns % 1000000000ull);
     return ts;
+}
+
+/* A condition variable whose timed waits take CLOCK_MONOTONIC deadlines,
+ * so a wall-clock step never stretches or cuts a wait. */
+static inline void otel__cond_init_mono(pthread_cond_t *c) {
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(c, &ca);
+    pthread_condattr_destroy(&ca);
 }
 
 #endif

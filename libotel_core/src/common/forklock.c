@@ -1,6 +1,7 @@
 /* The fork-safe lock registry (forklock.h). */
 #include <stdlib.h>
 
+#include "common/fork.h"
 #include "common/forklock.h"
 
 typedef struct entry {
@@ -32,7 +33,7 @@ static void child(void) {
     pthread_mutex_unlock(&registry);
 }
 
-static void install(void) { pthread_atfork(prepare, parent, child); }
+static void install(void) { otel__fork_register_handlers(OTEL__FORK_LOCKS, prepare, parent, child); }
 
 static void add(pthread_mutex_t *m, int reinit) {
     static pthread_once_t once = PTHREAD_ONCE_INIT;

@@ -58,7 +58,4 @@ static inline void otel__new_ids(uint8_t *trace_id, uint8_t *span_id) {
     memcpy(span_id, &c, 8);
 }
 
-/* Bumped in the child after fork (see trace/fork.c). */
-void otel__ids_after_fork(void);
-
 #endif

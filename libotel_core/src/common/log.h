@@ -1,5 +1,8 @@
 /* The SDK's own diagnostics: one settable sink, a level, and a rate limit per
- * call site so a dead collector cannot flood the host's logs. */
+ * call site so a dead collector cannot flood the host's logs. A message is
+ * formatted and redacted on the caller's thread and queued; a diagnostics
+ * thread writes it (stderr or the user's handler), so logging never blocks
+ * the caller on I/O. */
 #ifndef OTEL_COMMON_LOG_H
 #define OTEL_COMMON_LOG_H
 
@@ -7,6 +10,7 @@
 #include <stdint.h>
 
 #include "common/error.h"
+#include "otel/options.h"
 
 /* Per call site: at most `OTEL__LOG_BURST` messages, then one per
  * `OTEL__LOG_INTERVAL_NS`, with a count of those suppressed. */
@@ -18,6 +22,12 @@ typedef struct otel__log_site {
 
 void otel__log_at(otel__log_site *site, int level, const char *fmt, ...) OTEL__PRINTF(3, 4);
 int otel__log_enabled(int level);
+/* Applies OTEL_LOG_LEVEL when `o` sets it in code (the environment's value is
+ * read on first use); a provider calls this as it is built. NULL is fine. */
+void otel__log_configure(const otel_options *o);
+/* Messages dropped because the queue was full, since the process (or the
+ * forked child) started. */
+uint64_t otel__log_dropped(void);
 
 #define OTEL__LOG(level, ...)                          \
     do {                                               \

@@ -1,4 +1,5 @@
 /* Reader records and the reclaimer's side of common/reclaim.h. */
+#include "common/fork.h"
 #include "common/reclaim.h"
 
 #include <linux/membarrier.h>
@@ -43,7 +44,7 @@ static long membarrier(int cmd) { return syscall(__NR_membarrier, cmd, 0, 0); }
 
 static void init(void) {
     pthread_key_create(&rec_key, rec_release);
-    pthread_atfork(NULL, NULL, fork_child);
+    otel__fork_register_handlers(OTEL__FORK_STATE, NULL, NULL, fork_child);
     long cmds = membarrier(MEMBARRIER_CMD_QUERY);
     if (cmds < 0) return; /* no membarrier (old kernel, some sandboxes, valgrind) */
     if ((cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&

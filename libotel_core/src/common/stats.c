@@ -1,9 +1,13 @@
 /* Provider counters and the last export error. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/clock.h"
+#include "common/fork.h"
+#include "common/forklock.h"
+#include "common/redact.h"
 #include "common/stats.h"
 
 OTEL__TLS unsigned otel__stats_tls_shard;
@@ -25,17 +29,35 @@ static void shard_release(void *p) {
     otel__stats_tls_line = 0;
 }
 
-/* After fork only the forking thread lives: the other owners are gone. */
-static void shard_fork_child(void) {
+static otel__live_list live = OTEL__LIVE_LIST_INIT;
+
+static void zero(otel__stats *s) {
+    for (int k = 0; k < OTEL__STATS_SHARDS; k++)
+        for (int i = 0; i < OTEL_STAT__COUNT; i++) atomic_store_explicit(&s->shard[k].v[i], 0, memory_order_relaxed);
+    s->last_error[0] = '\0';
+}
+
+/* After fork only the forking thread lives: the other shard owners are
+ * gone, and every counter starts again from zero. live_lock is free here
+ * (a LOCKS handler let it go); a stats lock another thread held at fork
+ * time is made anew. */
+static void stats_fork_child(void) {
     unsigned t = otel__stats_tls_shard;
     atomic_store(&owned_mask,
                  t & OTEL__STATS_OWNED ? 1u << ((t & ~OTEL__STATS_OWNED) - 1) : 0u);
+    for (otel__live_node *n = live.head; n; n = n->next) {
+        otel__stats *s = OTEL__LIVE_OF(n, otel__stats, live);
+        pthread_mutex_init(&s->lock, NULL);
+        zero(s);
+    }
 }
 
-static void shard_init(void) {
-    pthread_key_create(&shard_key, shard_release);
-    pthread_atfork(NULL, NULL, shard_fork_child);
+static void stats_register_fork(void) {
+    otel__forklock_add(&live.lock);
+    otel__fork_register_handlers(OTEL__FORK_STATE, NULL, NULL, stats_fork_child);
 }
+
+static void shard_init(void) { pthread_key_create(&shard_key, shard_release); }
 
 unsigned otel__stats_assign_shard(void) {
     pthread_once(&shard_once, shard_init);
@@ -57,13 +79,20 @@ unsigned otel__stats_assign_shard(void) {
 }
 
 void otel__stats_init(otel__stats *s) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, stats_register_fork);
     for (int k = 0; k < OTEL__STATS_SHARDS; k++)
         for (int i = 0; i < OTEL_STAT__COUNT; i++) atomic_init(&s->shard[k].v[i], 0);
     pthread_mutex_init(&s->lock, NULL);
     s->last_error[0] = '\0';
+    s->live.linked = 0;
+    otel__live_add(&live, &s->live);
 }
 
-void otel__stats_destroy(otel__stats *s) { pthread_mutex_destroy(&s->lock); }
+void otel__stats_destroy(otel__stats *s) {
+    otel__live_remove(&live, &s->live);
+    pthread_mutex_destroy(&s->lock);
+}
 
 uint64_t otel__stats_get(const otel__stats *s, otel_stat which) {
     if (which == OTEL_STAT_LAST_EXPORT_TIME_NS || which == OTEL_STAT_LAST_ERROR_TIME_NS)
@@ -76,12 +105,24 @@ uint64_t otel__stats_get(const otel__stats *s, otel_stat which) {
 
 void otel__stats_set_error(otel__stats *s, const char *fmt, ...) {
     if (!s) return;
-    pthread_mutex_lock(&s->lock);
-    va_list ap;
+    /* the whole message, redacted, then cut to fit (never the other way) */
+    char stack[1024], *msg = stack;
+    va_list ap, ap2;
     va_start(ap, fmt);
-    vsnprintf(s->last_error, sizeof s->last_error, fmt, ap);
+    va_copy(ap2, ap);
+    int n = vsnprintf(stack, sizeof stack, fmt, ap);
     va_end(ap);
+    size_t len = n < 0 ? 0 : (size_t)n;
+    if (len >= sizeof stack) {
+        msg = malloc(len + 1);
+        if (msg) vsnprintf(msg, len + 1, fmt, ap2);
+        else msg = stack, len = sizeof stack - 1;
+    }
+    va_end(ap2);
+    pthread_mutex_lock(&s->lock);
+    otel__redact(s->last_error, sizeof s->last_error, msg, len);
     pthread_mutex_unlock(&s->lock);
+    if (msg != stack) free(msg);
     otel__stats_set(s, OTEL_STAT_LAST_ERROR_TIME_NS, otel__clock_real_ns());
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "common/clock.h"
+#include "common/live_list.h"
 #include "otel/trace.h"
 
 #define OTEL__STATS_SHARDS 8
@@ -22,8 +23,11 @@ typedef struct otel__stats {
     otel__stats_shard shard[OTEL__STATS_SHARDS];
     pthread_mutex_t lock; /* guards last_error */
     char last_error[256];
+    otel__live_node live; /* every live stats object, for fork */
 } otel__stats;
 
+/* A forked child starts every stats object at zero: what the parent counted
+ * (and still has queued) is the parent's, so the child's own counts balance. */
 void otel__stats_init(otel__stats *s);
 void otel__stats_destroy(otel__stats *s);
 /* Sums the shards (timestamps: the latest). */

@@ -193,7 +193,7 @@ static int console_export(otel_exporter *self, const otel_span_data *const *span
 
 static void console_destroy(otel_exporter *self) { free(self->impl); }
 
-static const otel__exporter_vtable console_vt = {console_export, NULL, NULL, console_destroy, NULL};
+static const otel__exporter_vtable console_vt = {console_export, NULL, NULL, console_destroy, NULL, NULL};
 
 OTEL_API otel_status otel_exporter_console_new(otel_exporter **out, int fd) {
     if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_exporter_console_new: out is NULL");

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "common/error.h"
+#include "common/log.h"
 #include "export/exporter.h"
 
 otel_status otel__exporter_new(otel_exporter **out, const otel__exporter_vtable *vt, void *impl) {
@@ -14,10 +15,16 @@ otel_status otel__exporter_new(otel_exporter **out, const otel__exporter_vtable 
     return OTEL_OK;
 }
 
-int otel__exporter_export(otel_exporter *e, const otel_span_data *const *spans, size_t n,
-                          uint32_t timeout_ms) {
-    if (atomic_load(&e->shut_down)) return OTEL_EXPORT_FAILURE;
-    return e->vt->export_spans(e, spans, n, timeout_ms);
+otel__export_outcome otel__exporter_export(otel_exporter *e, const otel_span_data *const *spans,
+                                           size_t n, uint32_t timeout_ms) {
+    otel__export_outcome o = {0, 0, 0};
+    if (atomic_load(&e->shut_down)) return o;
+    e->rejected = 0;
+    int r = e->vt->export_spans(e, spans, n, timeout_ms);
+    o.ok = r == OTEL_EXPORT_SUCCESS;
+    o.too_large = r == OTEL__EXPORT_TOO_LARGE;
+    o.rejected = o.ok ? (e->rejected < n ? e->rejected : n) : 0;
+    return o;
 }
 
 otel_status otel__exporter_force_flush(otel_exporter *e, uint32_t timeout_ms) {
@@ -32,6 +39,10 @@ otel_status otel__exporter_shutdown(otel_exporter *e, uint32_t timeout_ms) {
 
 void otel__exporter_abort(otel_exporter *e) {
     if (e->vt->abort) e->vt->abort(e);
+}
+
+void otel__exporter_last_attempts(otel_exporter *e) {
+    if (e->vt->last_attempts) e->vt->last_attempts(e);
 }
 
 OTEL_API otel_exporter *otel_exporter_retain(otel_exporter *e) {
@@ -61,6 +72,7 @@ static int custom_export(otel_exporter *self, const otel_span_data *const *spans
     if (c->export_fn(spans, n, c->user_data) == OTEL_EXPORT_SUCCESS) return OTEL_EXPORT_SUCCESS;
     /* the stats' last error and its time say what failed, as for OTLP */
     otel__stats_set_error(atomic_load(&self->stats), "custom exporter: export of %zu spans failed", n);
+    OTEL_LOG_W("custom exporter: export of %zu spans failed; they are dropped", n);
     return OTEL_EXPORT_FAILURE;
 }
 
@@ -81,7 +93,7 @@ static void custom_destroy(otel_exporter *self) {
 }
 
 static const otel__exporter_vtable custom_vt = {custom_export, custom_flush, custom_shutdown,
-                                                custom_destroy, NULL};
+                                                custom_destroy, NULL, NULL};
 
 OTEL_API otel_status otel_exporter_custom_new(otel_exporter **out, otel_span_export_fn export_fn,
                                               void *user_data) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/log.h"
 #include "common/strutil.h"
 #include "export/exporter.h"
 #include "export/otlp_encode.h"
@@ -47,13 +48,9 @@ static int file_export(otel_exporter *self, const otel_span_data *const *spans, 
     const uint8_t *body;
     size_t len;
     otel_status s = otel__otlp_encode_traces_json(&x->enc, spans, n, &body, &len);
-    if (s == OTEL_ERR_LIMIT) { /* this reason only, not also export_failed */
-        otel__stats_add(st, OTEL_STAT_DROPPED_TOO_LARGE, n);
-        otel__stats_sub(st, OTEL_STAT_DROPPED_EXPORT_FAILED, n);
-    }
     if (s != OTEL_OK) {
         otel__stats_set_error(st, "file exporter: %s", otel_last_error());
-        return OTEL_EXPORT_FAILURE;
+        return s == OTEL_ERR_LIMIT ? OTEL__EXPORT_TOO_LARGE : OTEL_EXPORT_FAILURE;
     }
     /* the newline rides in the same write, so lines never interleave */
     x->enc.json.limit = SIZE_MAX;
@@ -64,6 +61,8 @@ static int file_export(otel_exporter *self, const otel_span_data *const *spans, 
     }
     if (write_all(x->fd, x->enc.json.p, x->enc.json.len) != 0) {
         otel__stats_set_error(st, "file exporter: writing %s failed: %s", x->path, strerror(errno));
+        OTEL_LOG_W("file exporter: writing %zu spans to %s failed: %s; they are dropped", n, x->path,
+                   strerror(errno));
         return OTEL_EXPORT_FAILURE;
     }
     return OTEL_EXPORT_SUCCESS;

@@ -33,23 +33,29 @@ static int mem_export(otel_exporter *self, const otel_span_data *const *spans, s
     return OTEL_EXPORT_SUCCESS;
 }
 
+/* The spans are released after the lock: a release may take the span
+ * allocator's locks, and holding this fork-registered lock meanwhile made
+ * a lock-order cycle with fork's prepare handler (found by TSan). */
 static void mem_reset(memory_exporter *m) {
     pthread_mutex_lock(&m->lock);
-    for (size_t i = 0; i < m->n; i++) otel_span_data_release(m->spans[i]);
-    m->n = 0;
+    const otel_span_data **spans = m->spans;
+    size_t n = m->n;
+    m->spans = NULL;
+    m->n = m->cap = 0;
     pthread_mutex_unlock(&m->lock);
+    for (size_t i = 0; i < n; i++) otel_span_data_release(spans[i]);
+    free(spans);
 }
 
 static void mem_destroy(otel_exporter *self) {
     memory_exporter *m = self->impl;
     otel__forklock_remove(&m->lock);
     mem_reset(m);
-    free(m->spans);
     pthread_mutex_destroy(&m->lock);
     free(m);
 }
 
-static const otel__exporter_vtable mem_vt = {mem_export, NULL, NULL, mem_destroy, NULL};
+static const otel__exporter_vtable mem_vt = {mem_export, NULL, NULL, mem_destroy, NULL, NULL};
 
 OTEL_API otel_status otel_exporter_in_memory_new(otel_exporter **out) {
     if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_exporter_in_memory_new: out is NULL");

@@ -8,6 +8,7 @@
 #include "common/config.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/redact.h"
 #include "common/strutil.h"
 #include "export/otlp_config.h"
 
@@ -249,32 +250,6 @@ char *otel__otlp_resolve_url(int signal, int protocol, const char *signal_endpoi
                       p.rest);
 }
 
-/* ---- redaction ------------------------------------------------------- */
-
-void otel__otlp_redact(char *msg, size_t cap, char *const *secrets, size_t n_secrets) {
-    static const char mask[] = "[REDACTED]";
-    const size_t mlen = sizeof mask - 1;
-    for (size_t s = 0; s < n_secrets; s++) {
-        size_t sl = strlen(secrets[s]);
-        if (sl == 0) continue;
-        char *hit = msg;
-        while ((hit = strstr(hit, secrets[s])) != NULL) {
-            size_t tail = strlen(hit + sl);
-            size_t pos = (size_t)(hit - msg);
-            if (pos + mlen + tail + 1 > cap) tail = cap > pos + mlen + 1 ? cap - pos - mlen - 1 : 0;
-            if (pos + mlen + 1 > cap) {
-                /* no room for the mask: cut the message here */
-                *hit = '\0';
-                break;
-            }
-            memmove(hit + mlen, hit + sl, tail);
-            memcpy(hit, mask, mlen);
-            hit[mlen + tail] = '\0';
-            hit += mlen;
-        }
-    }
-}
-
 /* ---- loading --------------------------------------------------------- */
 
 /* The per-signal value of OTEL_EXPORTER_OTLP_<SIGNAL>_<key>, else the generic
@@ -289,14 +264,57 @@ static const char *sig_opt(const otel_options *o, int signal, const char *key, c
     return otel__opt_str(o, which);
 }
 
+/* Registers a secret with the one redaction point (common/redact.c) and
+ * keeps it to unregister when the configuration is freed. */
 static otel_status add_secret(otel__otlp_config *c, const char *s, size_t len) {
-    if (len < 3) return OTEL_OK; /* too short to be a secret, too common to mask */
     char **ns = realloc(c->secrets, (c->n_secrets + 1) * sizeof *ns);
     if (!ns) return OTEL_ERR_NO_MEMORY;
     c->secrets = ns;
     if (!(ns[c->n_secrets] = otel__strndup(s, len))) return OTEL_ERR_NO_MEMORY;
+    if (!otel__secret_add(s, len)) {
+        free(ns[c->n_secrets]);
+        return OTEL_ERR_NO_MEMORY;
+    }
     c->n_secrets++;
     return OTEL_OK;
+}
+
+/* The user info as written, percent-decoded, its password alone, and the
+ * Basic credentials libcurl makes of it (base64 of the decoded form): a
+ * server may quote any of them. */
+static otel_status add_userinfo_secrets(otel__otlp_config *c, const char *ui, size_t len) {
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *dec = malloc(len + 1), *enc = malloc((len + 2) / 3 * 4 + 1);
+    otel_status st = dec && enc ? OTEL_OK : OTEL_ERR_NO_MEMORY;
+    size_t dn = st == OTEL_OK ? otel__percent_decode(ui, len, dec) : (size_t)-1;
+    if (dn == (size_t)-1) dn = 0; /* malformed escapes: the raw form is still masked */
+    const char *forms[2] = {ui, dec};
+    size_t lens[2] = {len, dn};
+    for (int f = 0; f < 2 && st == OTEL_OK; f++) {
+        if (!lens[f]) continue;
+        const char *colon = memchr(forms[f], ':', lens[f]);
+        st = add_secret(c, forms[f], lens[f]);
+        if (st == OTEL_OK && colon)
+            st = add_secret(c, colon + 1, lens[f] - (size_t)(colon + 1 - forms[f]));
+    }
+    if (st == OTEL_OK && dn) {
+        size_t o = 0;
+        for (size_t i = 0; i < dn; i += 3) {
+            uint32_t v = (uint32_t)(unsigned char)dec[i] << 16;
+            if (i + 1 < dn) v |= (uint32_t)(unsigned char)dec[i + 1] << 8;
+            if (i + 2 < dn) v |= (unsigned char)dec[i + 2];
+            enc[o++] = b64[v >> 18 & 63];
+            enc[o++] = b64[v >> 12 & 63];
+            enc[o++] = i + 1 < dn ? b64[v >> 6 & 63] : '=';
+            enc[o++] = i + 2 < dn ? b64[v & 63] : '=';
+        }
+        st = add_secret(c, enc, o);
+    }
+    if (dec) memset(dec, 0, len + 1);
+    if (enc) memset(enc, 0, (len + 2) / 3 * 4 + 1);
+    free(dec);
+    free(enc);
+    return st;
 }
 
 static char *dup_opt(const char *v) { return v ? otel__strndup(v, strlen(v)) : NULL; }
@@ -308,7 +326,12 @@ void otel__otlp_config_free(otel__otlp_config *c) {
     free(c->client_cert);
     free(c->client_key);
     otel__otlp_headers_free(c->headers, c->n_headers);
-    for (size_t i = 0; i < c->n_secrets; i++) free(c->secrets[i]);
+    for (size_t i = 0; i < c->n_secrets; i++) {
+        size_t n = strlen(c->secrets[i]);
+        otel__secret_remove(c->secrets[i], n);
+        memset(c->secrets[i], 0, n);
+        free(c->secrets[i]);
+    }
     free(c->secrets);
     memset(c, 0, sizeof *c);
 }
@@ -353,14 +376,8 @@ otel_status otel__otlp_config_load(otel__otlp_config *c, const otel_options *o, 
     }
     c->display_url = otel__otlp_display_url(c->url);
     url_parts p;
-    if (parse_url(c->url, &p) && p.userinfo) {
-        /* the whole user info and the password alone are secrets */
-        const char *colon = memchr(p.userinfo, ':', p.userinfo_len);
-        if (add_secret(c, p.userinfo, p.userinfo_len) != OTEL_OK ||
-            (colon && add_secret(c, colon + 1, p.userinfo_len - (size_t)(colon + 1 - p.userinfo)) !=
-                          OTEL_OK))
-            goto oom;
-    }
+    if (parse_url(c->url, &p) && p.userinfo && add_userinfo_secrets(c, p.userinfo, p.userinfo_len) != OTEL_OK)
+        goto oom;
 
     const char *h = sig_opt(o, signal, "HEADERS", name, sizeof name, NULL);
     if (h && otel__otlp_parse_headers(h, strlen(h), name, &c->headers, &c->n_headers) != OTEL_OK)

@@ -46,7 +46,7 @@ typedef struct otel__otlp_config {
     char *client_key;    /* OTEL_EXPORTER_OTLP_CLIENT_KEY */
     otel__otlp_header *headers;
     size_t n_headers;
-    char **secrets; /* strings that must never be shown (header values, user info) */
+    char **secrets; /* registered with common/redact.h while the config lives */
     size_t n_secrets;
     size_t max_request_bytes;
     size_t max_response_bytes;
@@ -84,9 +84,5 @@ char *otel__otlp_resolve_url(int signal, int protocol, const char *signal_endpoi
 
 /* Copies `url` without user info, query and fragment into a new string. */
 char *otel__otlp_display_url(const char *url);
-
-/* Replaces every occurrence of a secret in msg (NUL-terminated, capacity
- * cap) with "[REDACTED]". */
-void otel__otlp_redact(char *msg, size_t cap, char *const *secrets, size_t n_secrets);
 
 #endif

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/redact.h"
 #include "common/strutil.h"
 #include "export/otlp_decode.h"
 
@@ -62,14 +63,22 @@ static int pb_next(pb_reader *r, uint32_t *field, int *wt, uint64_t *v, const ui
     }
 }
 
+/* A server's text for the logs: printable, valid UTF-8, redacted whole and
+ * only then cut to `cap` (a secret the server echoes must not survive as a
+ * prefix at the cut). */
 static void copy_msg(char *dst, size_t cap, const void *src, size_t len) {
-    /* keep it printable and valid UTF-8 for logs */
-    size_t n = otel__utf8_truncate(src, len, cap - 1);
-    n = otel__utf8_valid_prefix(src, n);
-    memcpy(dst, src, n);
+    if (len > OTEL__OTLP_MAX_SERVER_TEXT) len = OTEL__OTLP_MAX_SERVER_TEXT;
+    char *tmp = malloc(len + 1);
+    if (!tmp) {
+        dst[0] = '\0';
+        return;
+    }
+    size_t n = otel__utf8_valid_prefix(src, len);
+    memcpy(tmp, src, n);
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)dst[i] < 0x20) dst[i] = ' ';
-    dst[n] = '\0';
+        if ((unsigned char)tmp[i] < 0x20) tmp[i] = ' ';
+    otel__redact(dst, cap, tmp, n);
+    free(tmp);
 }
 
 int otel__otlp_decode_partial_proto(const uint8_t *p, size_t len, otel__otlp_partial *out) {
@@ -186,7 +195,7 @@ static void js_ws(js *j) {
 
 /* Reads a string; when dst is given, unescapes into it (truncated, NUL-
  * terminated). */
-static int js_string(js *j, char *dst, size_t cap, const char **raw, size_t *raw_len) {
+static int js_scan_string(js *j, char *dst, size_t cap, const char **raw, size_t *raw_len) {
     js_ws(j);
     if (j->p >= j->end || *j->p != '"') return 0;
     j->p++;
@@ -226,6 +235,28 @@ static int js_string(js *j, char *dst, size_t cap, const char **raw, size_t *raw
         size_t n = otel__utf8_valid_prefix(dst, o);
         dst[n] = '\0';
     }
+    return 1;
+}
+
+/* A string value; into dst (when given) decoded whole, redacted, then cut. */
+static int js_string(js *j, char *dst, size_t cap, const char **raw, size_t *raw_len) {
+    if (!dst) return js_scan_string(j, NULL, 0, raw, raw_len);
+    const char *at = j->p, *r;
+    size_t rl;
+    if (!js_scan_string(j, NULL, 0, &r, &rl)) return 0;
+    if (raw) *raw = r, *raw_len = rl;
+    size_t tcap = (rl > OTEL__OTLP_MAX_SERVER_TEXT ? OTEL__OTLP_MAX_SERVER_TEXT : rl) + 1;
+    char *tmp = malloc(tcap);
+    if (!tmp) {
+        if (cap) dst[0] = '\0';
+        return 1;
+    }
+    const char *end = j->p;
+    j->p = at;
+    js_scan_string(j, tmp, tcap, NULL, NULL);
+    j->p = end;
+    if (cap) otel__redact(dst, cap, tmp, strlen(tmp));
+    free(tmp);
     return 1;
 }
 

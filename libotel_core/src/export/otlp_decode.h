@@ -10,6 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A server's message is read up to this many bytes, redacted, then cut to
+ * the 256 bytes kept below. */
+#define OTEL__OTLP_MAX_SERVER_TEXT 65536
+
 typedef struct otel__otlp_partial {
     int present;        /* partial_success was set */
     int64_t rejected;   /* rejected_spans / _data_points / _log_records */

@@ -29,6 +29,8 @@ int otel__otlp_sender_send(otel__otlp_sender *s, const uint8_t *body, size_t len
                            uint32_t timeout_ms, struct otel__stats *st, char *error, size_t cap);
 /* Cuts a send or backoff short for good (shutdown). */
 void otel__otlp_sender_stop(otel__otlp_sender *s);
+/* Shutdown has begun: each send from now on is one attempt, no retry waits. */
+void otel__otlp_sender_last_attempts(otel__otlp_sender *s);
 void otel__otlp_sender_free(otel__otlp_sender *s);
 
 #endif

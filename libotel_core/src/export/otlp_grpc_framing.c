@@ -1,7 +1,9 @@
 /* gRPC message framing, timeouts and status codes. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "common/redact.h"
 #include "common/strutil.h"
 #include "export/otlp_grpc_framing.h"
 
@@ -84,8 +86,16 @@ int otel__grpc_status_from_http(long s) {
 
 void otel__grpc_message_decode(const char *in, size_t len, char *out, size_t cap) {
     if (!cap) return;
+    /* decoded whole, redacted, then cut: a secret the server echoes must
+     * not survive as a prefix at the cut */
+    if (len > 65536) len = 65536;
+    char *tmp = malloc(len + 1);
+    if (!tmp) {
+        out[0] = '\0';
+        return;
+    }
     size_t o = 0;
-    for (size_t i = 0; i < len && o + 1 < cap; i++) {
+    for (size_t i = 0; i < len; i++) {
         char c = in[i];
         if (c == '%' && i + 2 < len) {
             uint8_t v;
@@ -94,8 +104,8 @@ void otel__grpc_message_decode(const char *in, size_t len, char *out, size_t cap
                 i += 2;
             }
         }
-        out[o++] = (unsigned char)c < 0x20 ? ' ' : c;
+        tmp[o++] = (unsigned char)c < 0x20 ? ' ' : c;
     }
-    out[o] = '\0';
-    out[otel__utf8_valid_prefix(out, o)] = '\0';
+    otel__redact(out, cap, tmp, otel__utf8_valid_prefix(tmp, o));
+    free(tmp);
 }

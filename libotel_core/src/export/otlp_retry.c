@@ -77,12 +77,22 @@ void otel__otlp_send_with_retry(struct otel__otlp_transport *t, const uint8_t *b
         uint64_t now = otel__clock_mono_ns();
         if (deadline_ns != UINT64_MAX && (deadline_ns <= now || delay >= deadline_ns - now)) {
             size_t l = strlen(res->error);
-            snprintf(res->error + l, sizeof res->error - l, " (gave up after %u attempt%s)", attempt,
+            snprintf(res->error + l, sizeof res->error - l, "; gave up after %u attempt%s", attempt,
                      attempt == 1 ? "" : "s");
             return;
         }
-        OTEL_LOG_D("otlp: attempt %u failed (%s); retrying in %llu ms", attempt, res->error,
-                   (unsigned long long)(delay / 1000000));
+        if (!wait(wait_ctx, 0)) { /* shutting down: no retry, and none announced */
+            size_t l = strlen(res->error);
+            snprintf(res->error + l, sizeof res->error - l, "; not retried (shutting down)");
+            return;
+        }
+        /* the latest failure is visible while the retries go on */
+        char next[32];
+        if (delay < 1000000000ull) snprintf(next, sizeof next, "%llu ms", (unsigned long long)(delay / 1000000));
+        else snprintf(next, sizeof next, "%.1f s", (double)delay / 1e9);
+        otel__stats_set_error(stats, "otlp: %s; retrying (attempt %u, next in %s)", res->error,
+                              attempt + 1, next);
+        OTEL_LOG_I("otlp: %s; retrying (attempt %u, next in %s)", res->error, attempt + 1, next);
         if (!wait(wait_ctx, now + delay)) {
             res->outcome = OTEL__OTLP_ABORTED;
             return;

@@ -8,6 +8,7 @@
  * Content-Encoding before the write callback sees the bytes, and gRPC
  * messages are gunzipped here under the same cap. */
 #include <curl/curl.h>
+#include <errno.h>
 #include <pthread.h>
 #include <unistd.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/redact.h"
 #include "common/strutil.h"
 #include "export/gzip.h"
 #include "export/otlp_buf.h"
@@ -35,6 +37,9 @@ struct otel__otlp_transport {
     otel__buf body; /* response body, capped */
     otel__buf msg;  /* decompressed gRPC message */
     int body_over;
+    size_t header_bytes; /* of this response, status lines included */
+    int headers_over;    /* over OTEL__OTLP_MAX_RESPONSE_HEADER_BYTES */
+    int saw_status;      /* a status line arrived */
     /* what the headers (and gRPC trailers) said */
     int grpc_status;
     char grpc_message[256];
@@ -131,7 +136,13 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud) {
     size_t len = size * nmemb;
     const char *v;
     size_t vl;
+    t->header_bytes += len;
+    if (t->header_bytes > OTEL__OTLP_MAX_RESPONSE_HEADER_BYTES) {
+        t->headers_over = 1;
+        return 0; /* fails the transfer: the answer is refused, not retried */
+    }
     if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) {
+        t->saw_status = 1;
         /* a new response (after a 100 Continue, say): forget the last one */
         t->has_retry_after = 0;
         t->grpc_status = -1;
@@ -328,11 +339,89 @@ int otel__otlp_transport_aborted(const otel__otlp_transport *t) {
 static void set_error(otel__otlp_transport *t, otel__otlp_result *r, const char *fmt, ...)
     OTEL__PRINTF(3, 4);
 static void set_error(otel__otlp_transport *t, otel__otlp_result *r, const char *fmt, ...) {
+    (void)t;
+    char full[2048]; /* the server's part is already cut (and redacted) to 256 */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->error, sizeof r->error, fmt, ap);
+    int n = vsnprintf(full, sizeof full, fmt, ap);
     va_end(ap);
-    otel__otlp_redact(r->error, sizeof r->error, t->cfg->secrets, t->cfg->n_secrets);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof full ? (size_t)n : sizeof full - 1;
+    otel__redact(r->error, sizeof r->error, full, len);
+}
+
+/* libcurl 7.x refuses an HTTP/2 header block over 128 KiB from inside an
+ * nghttp2 callback, before ours sees a line; it reports the callback's
+ * failure (NGHTTP2_ERR_CALLBACK_FAILURE, -902). libcurl 8.6 and later say
+ * CURLE_TOO_LARGE. */
+static int h2_headers_refused(const otel__otlp_transport *t, CURLcode cc) {
+#if LIBCURL_VERSION_NUM >= 0x080600
+    if (cc == CURLE_TOO_LARGE) return 1;
+#endif
+    return cc == CURLE_RECV_ERROR && strstr(t->errbuf, "nghttp2") && strstr(t->errbuf, "-902");
+}
+
+/* What went wrong below HTTP, in words a user can act on. */
+static void describe_curl_error(otel__otlp_transport *t, CURLcode cc, otel__otlp_result *r) {
+    const char *url = t->cfg->display_url;
+    const char *why = t->errbuf[0] ? t->errbuf : curl_easy_strerror(cc);
+    long os = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &os);
+    curl_off_t connected_us = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_CONNECT_TIME_T, &connected_us);
+    /* TLS 1.3 ends the client's handshake before the server checks the
+     * client certificate: a refusal arrives as a lost connection */
+    int mtls_hint = starts_with_ci(t->cfg->url, "https://") && !t->cfg->client_cert &&
+                    r->http_status == 0;
+    const char *lost = os == ECONNRESET ? "reset by the server"
+                       : os == EPIPE    ? "closed by the server"
+                                        : NULL;
+    const char *hint = mtls_hint ? " (a server that requires a client certificate does this: "
+                                   "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE)"
+                                 : "";
+    const char *tls = cc == CURLE_PEER_FAILED_VERIFICATION ? "the server's certificate is not trusted"
+                      : cc == CURLE_SSL_CONNECT_ERROR      ? "handshake failed"
+                      : cc == CURLE_SSL_CERTPROBLEM        ? "cannot use the client certificate"
+                      : cc == CURLE_SSL_CACERT_BADFILE     ? "cannot read the CA certificate file"
+                                                           : NULL;
+    if (tls) {
+        set_error(t, r, "TLS failure with %s: %s (%s)", url, tls, why);
+        return;
+    }
+    switch (cc) {
+    case CURLE_COULDNT_CONNECT: {
+        const char *what = os == ECONNREFUSED ? "connection refused"
+                           : os == ENETUNREACH ? "network unreachable"
+                           : os == EHOSTUNREACH ? "host unreachable"
+                           : os == ETIMEDOUT   ? "timed out"
+                                               : NULL;
+        if (what) set_error(t, r, "cannot connect to %s: %s", url, what);
+        else set_error(t, r, "cannot connect to %s: %s", url, why);
+        return;
+    }
+    case CURLE_COULDNT_RESOLVE_HOST:
+        set_error(t, r, "cannot connect to %s: cannot resolve host", url);
+        return;
+    case CURLE_OPERATION_TIMEDOUT:
+        if (connected_us == 0) set_error(t, r, "cannot connect to %s: timed out", url);
+        else set_error(t, r, "no answer from %s in time: timed out", url);
+        return;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_PARTIAL_FILE:
+        set_error(t, r, "connection to %s lost: %s%s", url, lost ? lost : why, hint);
+        return;
+    case CURLE_GOT_NOTHING:
+        set_error(t, r, "connection to %s lost: the server closed it without answering", url);
+        return;
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        if (lost) set_error(t, r, "connection to %s lost: %s%s", url, lost, hint);
+        else set_error(t, r, "HTTP/2 error with %s: %s", url, why);
+        return;
+    default:
+        set_error(t, r, "cannot send to %s: %s", url, why);
+        return;
+    }
 }
 
 static int curl_code_retryable(CURLcode c) {
@@ -357,6 +446,25 @@ static int curl_code_retryable(CURLcode c) {
 static const char *partial_key(int signal) {
     static const char *const k[] = {"rejectedSpans", "rejectedDataPoints", "rejectedLogRecords"};
     return k[signal >= 0 && signal <= 2 ? signal : 0];
+}
+
+static const char *http_reason(long s) {
+    switch (s) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+    }
 }
 
 static void classify_http(otel__otlp_transport *t, otel__otlp_result *r) {
@@ -391,8 +499,9 @@ static void classify_http(otel__otlp_transport *t, otel__otlp_result *r) {
     } else {
         r->outcome = OTEL__OTLP_FAILED;
     }
-    set_error(t, r, "HTTP %ld from %s%s%s", s, c->display_url, st.message[0] ? ": " : "",
-              st.message);
+    const char *reason = http_reason(s);
+    set_error(t, r, "HTTP %ld%s%s from %s%s%s", s, reason[0] ? " " : "", reason, c->display_url,
+              st.message[0] ? ": " : "", st.message);
 }
 
 static void classify_grpc(otel__otlp_transport *t, otel__otlp_result *r) {
@@ -451,6 +560,9 @@ void otel__otlp_transport_send(otel__otlp_transport *t, const uint8_t *body, siz
     t->body.len = 0;
     t->body.err = 0;
     t->body_over = 0;
+    t->header_bytes = 0;
+    t->headers_over = 0;
+    t->saw_status = 0;
     t->grpc_status = -1;
     t->grpc_message[0] = '\0';
     t->grpc_gzip = 0;
@@ -559,6 +671,17 @@ void otel__otlp_transport_send(otel__otlp_transport *t, const uint8_t *body, siz
         set_error(t, r, "the HTTP/2 connection to %s was lost", t->cfg->display_url);
         return;
     }
+    /* headers no client should buffer: the same answer would come again */
+    if (t->headers_over || (cc == CURLE_OUT_OF_MEMORY && t->saw_status) ||
+        h2_headers_refused(t, cc)) {
+        r->outcome = OTEL__OTLP_FAILED;
+        set_error(t, r, "response headers from %s too large (over %u bytes); not retried",
+                  t->cfg->display_url,
+                  t->headers_over           ? OTEL__OTLP_MAX_RESPONSE_HEADER_BYTES
+                  : cc == CURLE_OUT_OF_MEMORY ? CURL_MAX_HTTP_HEADER
+                                              : 128u * 1024u);
+        return;
+    }
     if (t->body_over) {
         r->outcome = OTEL__OTLP_FAILED;
         set_error(t, r, "response from %s larger than %zu bytes", t->cfg->display_url,
@@ -572,8 +695,7 @@ void otel__otlp_transport_send(otel__otlp_transport *t, const uint8_t *body, siz
             return;
         }
         r->outcome = curl_code_retryable(cc) ? OTEL__OTLP_RETRYABLE : OTEL__OTLP_FAILED;
-        set_error(t, r, "sending to %s failed: %s%s%s", t->cfg->display_url, curl_easy_strerror(cc),
-                  t->errbuf[0] ? ": " : "", t->errbuf);
+        describe_curl_error(t, cc, r);
         return;
     }
     if (grpc) classify_grpc(t, r);

@@ -35,6 +35,11 @@ typedef struct otel__otlp_result {
 
 typedef struct otel__otlp_transport otel__otlp_transport;
 
+/* Response headers past this many bytes (all lines of one response) fail
+ * the request for good: a server that sends them would send them again.
+ * Below libcurl's own limit (300 KiB), so the reason is ours to give. */
+#define OTEL__OTLP_MAX_RESPONSE_HEADER_BYTES (256u * 1024u)
+
 /* curl_global_init, once per process (thread-safe). 0 on failure. */
 int otel__otlp_curl_global_init(void);
 

@@ -45,15 +45,15 @@ static otel__stats *stats_of(otel_processor *p) {
 }
 
 /* Counts one export call's outcome in the provider's stats. */
-void otel__count_export(otel__stats *st, int result, size_t n) {
+void otel__count_export(otel__stats *st, otel__export_outcome o, size_t n) {
     otel__stats_add(st, OTEL_STAT_EXPORT_BATCHES, 1);
-    if (result == OTEL_EXPORT_SUCCESS) {
-        otel__stats_add(st, OTEL_STAT_SPANS_EXPORTED, n);
+    if (o.ok) {
+        otel__stats_add(st, OTEL_STAT_SPANS_EXPORTED, n - o.rejected);
+        if (o.rejected) otel__stats_add(st, OTEL_STAT_DROPPED_REJECTED, o.rejected);
         otel__stats_set(st, OTEL_STAT_LAST_EXPORT_TIME_NS, otel__clock_real_ns());
     } else {
         otel__stats_add(st, OTEL_STAT_EXPORT_ERRORS, 1);
-        otel__stats_add(st, OTEL_STAT_DROPPED_EXPORT_FAILED, n);
-        OTEL_LOG_W("export of %zu spans failed; they are dropped", n);
+        otel__stats_add(st, o.too_large ? OTEL_STAT_DROPPED_TOO_LARGE : OTEL_STAT_DROPPED_EXPORT_FAILED, n);
     }
 }
 
@@ -62,9 +62,9 @@ static void simple_on_end(otel_processor *p, otel_span *span) {
     simple_processor *sp = p->impl;
     const otel_span_data *d = otel__span_data(span);
     pthread_mutex_lock(&sp->lock);
-    int r = otel__exporter_export(sp->exporter, &d, 1, 0);
+    otel__export_outcome o = otel__exporter_export(sp->exporter, &d, 1, 0);
     pthread_mutex_unlock(&sp->lock);
-    otel__count_export(stats_of(p), r, 1);
+    otel__count_export(stats_of(p), o, 1);
 }
 
 static otel_status simple_flush(otel_processor *p, uint32_t timeout_ms) {

@@ -8,6 +8,7 @@
 
 #include "common/arena.h"
 #include "common/attrs.h"
+#include "common/live_list.h"
 #include "common/stats.h"
 #include "otel/metrics.h"
 
@@ -236,7 +237,13 @@ struct otel_meter_provider {
     int exemplar_filter;        /* OTEL_METRICS_EXEMPLAR_FILTER */
     _Atomic uint32_t delta_readers; /* bit i: reader slot i reports histograms as deltas */
     otel__stats stats;          /* metrics exports */
+    otel__live_node live; /* every provider (fork.c) */
+    size_t fork_readers_locked;
 };
+
+/* fork.c: every live provider's locks are taken around fork(). */
+void otel__metrics_fork_track(otel_meter_provider *mp);
+void otel__metrics_fork_untrack(otel_meter_provider *mp);
 
 /* ---- collected data ---- */
 typedef struct otel__point {
@@ -289,6 +296,10 @@ otel_status otel__metric_reader_sink_new(otel_metric_reader **out, const otel_op
                                          void (*sink_free)(void *ud));
 /* The `ud` of a reader made with `sink`, else NULL. */
 void *otel__metric_reader_sink_ud(const otel_metric_reader *r, otel__metric_sink sink);
+
+/* Prints collected data for people (the console reader). */
+#include <stdio.h>
+void otel__metrics_print(FILE *f, const otel_metrics_data *d);
 
 /* Encodes collected data as a protobuf ExportMetricsServiceRequest
  * (malloc'd into *out; the caller frees). */

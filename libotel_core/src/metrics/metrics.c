@@ -1397,6 +1397,7 @@ otel_status otel__metric_reader_from_env(otel_metric_reader **out, const otel_op
 
 OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const otel_options *opts) {
     if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "meter_provider_new: NULL out");
+    otel__log_configure(opts);
     otel_meter_provider *mp = calloc(1, sizeof *mp);
     if (!mp) return otel__fail(OTEL_ERR_NO_MEMORY, "meter_provider_new: out of memory");
     atomic_init(&mp->refs, 1);
@@ -1414,6 +1415,7 @@ OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const ot
     otel_resource *base = NULL;
     otel_status st = otel__resource_default_opts(&base, opts);
     if (st != OTEL_OK) {
+        otel__stats_destroy(&mp->stats);
         free(mp);
         return st;
     }
@@ -1425,9 +1427,11 @@ OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const ot
         mp->resource = base;
     }
     if (st != OTEL_OK) {
+        otel__stats_destroy(&mp->stats);
         free(mp);
         return st;
     }
+    otel__metrics_fork_track(mp);
     /* the environment's reader, unless the exporter is `none` */
     otel_metric_reader *r = NULL;
     if (!mp->disabled && otel__metric_reader_from_env(&r, opts) == OTEL_OK && r) {
@@ -1503,8 +1507,12 @@ OTEL_API otel_meter_provider *otel_meter_provider_retain(otel_meter_provider *mp
 }
 
 static void provider_free(otel_meter_provider *mp) {
+    otel__metrics_fork_untrack(mp);
     for (size_t i = 0; i < mp->n_readers; i++) {
+        /* under its lock: an abandoned export may still be running */
+        pthread_mutex_lock(&mp->readers[i]->collect_lock);
         mp->readers[i]->provider = NULL;
+        pthread_mutex_unlock(&mp->readers[i]->collect_lock);
         otel_metric_reader_release(mp->readers[i]);
     }
     otel_meter *m = mp->meters;
@@ -1761,7 +1769,12 @@ static int make_point(otel_instrument *inst, otel__series *s, int ri, int tempor
 
 /* Moves the series' exemplars into the point (the reservoir starts over). */
 static void take_exemplars(const otel_instrument *inst, otel__series *s, otel__point *p, otel__arena *a) {
-    if (!s->exemplars) return;
+    /* a recording thread sets s->exemplars under the spin lock: read it
+     * there too (TSan saw the unlocked read race with offer_exemplar) */
+    series_spin_lock(s);
+    int has = s->exemplars != NULL;
+    series_spin_unlock(s);
+    if (!has) return;
     size_t n = exemplar_slots(inst), k = 0;
     otel__exemplar *out = otel__arena_alloc(a, n * sizeof *out);
     if (!out) return;

@@ -56,7 +56,9 @@ static otel_context *tc_extract(const otel_propagator *p, otel_context *ctx,
         return otel_context_retain(ctx);
 
     /* repeated tracestate headers form one list; parse them as one (the
-     * common single header is parsed in place, without an allocation) */
+     * common single header is parsed in place, without an allocation). An
+     * invalid member in any of them, or a 33rd member, discards the list:
+     * the span keeps its parent and carries no tracestate. */
     size_t n = otel__carrier_get(c, "tracestate", vals, lens, OTEL__CARRIER_MAX_VALUES);
     size_t total = 0;
     for (size_t i = 0; i < n; i++) total += lens[i] + 1;

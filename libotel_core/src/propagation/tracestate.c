@@ -1,7 +1,9 @@
 /* W3C tracestate, Level 2 grammar: parse, get, set, delete, truncate.
  * A member is `key=value`; keys are (lcalpha/DIGIT) then up to 255 of
- * lcalpha, DIGIT, _ - * / @; values are 1-256 characters 0x20-0x7E except
- * ',' and '=', not ending in a space. */
+ * lcalpha, DIGIT, _ - * / @ (so multi-tenant `tenant@system` keys too);
+ * values are 1-256 characters 0x20-0x7E except ',' and '=', not ending in
+ * a space. A list holds at most 32 members; one invalid member or a 33rd
+ * discards the whole list, empty members are skipped. */
 #include <string.h>
 
 #include "common/error.h"
@@ -37,11 +39,16 @@ static int valid_value(const char *v, size_t n) {
     return 1;
 }
 
-/* Splits `s` into valid members (at most `max`, first occurrence of a key
- * wins); invalid and empty members are skipped. */
-static size_t split(const char *s, size_t len, member *out, size_t max) {
-    size_t n = 0, i = 0;
-    while (i < len && n < max) {
+/* Splits `s` into its members, in order, keeping the first of a repeated
+ * key; empty members (nothing or only OWS between commas, as joined
+ * headers produce) are skipped. A member outside the grammar, or more than
+ * 32 members, makes the whole list invalid: `*why` is set and 0 returned,
+ * so the caller discards the tracestate, as the W3C test suite's strictest
+ * level expects and the Go and Java SDKs do. */
+static size_t split(const char *s, size_t len, member *out, const char **why) {
+    size_t n = 0, seen = 0, i = 0;
+    *why = NULL;
+    while (i < len) {
         size_t start = i;
         while (i < len && s[i] != ',') i++;
         size_t a = start, b = i;
@@ -50,16 +57,28 @@ static size_t split(const char *s, size_t len, member *out, size_t max) {
         while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) b--;
         if (a == b) continue;
         const char *eq = memchr(s + a, '=', b - a);
-        if (!eq) continue;
-        size_t klen = (size_t)(eq - (s + a));
-        if (!valid_key(s + a, klen) || !valid_value(eq + 1, b - a - klen - 1)) continue;
+        size_t klen = eq ? (size_t)(eq - (s + a)) : 0;
+        if (!eq || !valid_key(s + a, klen) || !valid_value(eq + 1, b - a - klen - 1)) {
+            *why = "a member outside the W3C key=value grammar";
+            return 0;
+        }
+        if (++seen > MAX_MEMBERS) {
+            *why = "more than 32 members";
+            return 0;
+        }
         int dup = 0;
         for (size_t k = 0; k < n && !dup; k++)
             dup = out[k].key_len == klen && memcmp(out[k].p, s + a, klen) == 0;
-        if (dup) continue;
-        out[n++] = (member){s + a, b - a, klen};
+        if (!dup) out[n++] = (member){s + a, b - a, klen};
     }
     return n;
+}
+
+/* split() for a tracestate this library produced or the caller passes to
+ * get/set/delete: an invalid one counts as empty. */
+static size_t members_of(const char *ts, size_t len, member *out) {
+    const char *why;
+    return split(ts ? ts : "", len, out, &why);
 }
 
 /* Joins members into out; returns OTEL_ERR_LIMIT (with *out_len the size
@@ -84,7 +103,14 @@ OTEL_API otel_status otel_tracestate_parse(const char *header, size_t header_len
                                            size_t cap, size_t *out_len) {
     if (!header && header_len) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "tracestate_parse: NULL");
     member m[MAX_MEMBERS];
-    return join(m, split(header ? header : "", header_len, m, MAX_MEMBERS), out, cap, out_len);
+    const char *why;
+    size_t n = split(header ? header : "", header_len, m, &why);
+    if (why) {
+        if (out_len) *out_len = 0;
+        if (out && cap) out[0] = '\0';
+        return otel__fail(OTEL_ERR_PARSE, "tracestate_parse: %s; the whole tracestate is discarded", why);
+    }
+    return join(m, n, out, cap, out_len);
 }
 
 OTEL_API otel_status otel_tracestate_get(const char *ts, size_t ts_len, const char *key,
@@ -92,7 +118,7 @@ OTEL_API otel_status otel_tracestate_get(const char *ts, size_t ts_len, const ch
     if ((!ts && ts_len) || !key || !value || !value_len)
         return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "tracestate_get: NULL argument");
     member m[MAX_MEMBERS];
-    size_t n = split(ts ? ts : "", ts_len, m, MAX_MEMBERS), klen = strlen(key);
+    size_t n = members_of(ts, ts_len, m), klen = strlen(key);
     for (size_t i = 0; i < n; i++)
         if (m[i].key_len == klen && memcmp(m[i].p, key, klen) == 0) {
             *value = m[i].p + klen + 1;
@@ -106,7 +132,7 @@ OTEL_API otel_status otel_tracestate_get(const char *ts, size_t ts_len, const ch
 static size_t others(const char *ts, size_t ts_len, const char *key, size_t klen, member *m,
                      size_t first) {
     member all[MAX_MEMBERS];
-    size_t n = split(ts ? ts : "", ts_len, all, MAX_MEMBERS), o = first;
+    size_t n = members_of(ts, ts_len, all), o = first;
     for (size_t i = 0; i < n && o < MAX_MEMBERS; i++)
         if (!(all[i].key_len == klen && memcmp(all[i].p, key, klen) == 0)) m[o++] = all[i];
     return o;
@@ -141,7 +167,7 @@ OTEL_API otel_status otel_tracestate_delete(const char *ts, size_t ts_len, const
 
 size_t otel__tracestate_truncate(const char *ts, size_t len, size_t limit, char *out, size_t cap) {
     member m[MAX_MEMBERS];
-    size_t n = split(ts, len, m, MAX_MEMBERS), total = 0;
+    size_t n = members_of(ts, len, m), total = 0;
     for (size_t i = 0; i < n; i++) total += m[i].len + (i ? 1 : 0);
     /* W3C: drop members over 128 characters first, then from the right */
     for (size_t i = n; i-- > 0 && total > limit;)

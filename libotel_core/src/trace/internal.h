@@ -238,7 +238,5 @@ otel_sampler *otel__sampler_from_env(const otel_options *opts);
 /* The span of the current context without taking a reference. */
 otel_span *otel__context_current_span(void);
 
-/* ---- fork ---- */
-void otel__fork_register(void);
 
 #endif

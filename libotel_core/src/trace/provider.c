@@ -121,7 +121,7 @@ OTEL_API otel_status otel_tracer_provider_new(otel_tracer_provider **out,
     if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_tracer_provider_new: out is NULL");
     otel_tracer_provider *tp = provider_alloc();
     if (!tp) return otel__fail(OTEL_ERR_NO_MEMORY, "otel_tracer_provider_new: out of memory");
-    otel__fork_register();
+    otel__log_configure(opts); /* before anything below logs */
     tp->disabled = otel__opt_bool(opts, "OTEL_SDK_DISABLED", 0);
     otel_resource *base = NULL;
     otel_status st = otel__resource_default_opts(&base, opts);
@@ -449,6 +449,10 @@ OTEL_API size_t otel_tracer_provider_stats_json(const otel_tracer_provider *tp, 
     char err[256];
     size_t elen = otel_tracer_provider_last_error(tp, err, sizeof err);
     if (elen >= sizeof err) elen = sizeof err - 1;
+    /* process-wide: the diagnostics queue is shared by every provider */
+    int dn = snprintf(tmp, sizeof tmp, ",\"diagnostics_dropped\":%llu",
+                      (unsigned long long)otel__log_dropped());
+    jput(&b, tmp, (size_t)dn);
     jput(&b, ",\"last_error\":\"", 15);
     for (size_t i = 0; i < elen; i++) {
         unsigned char c = (unsigned char)err[i];

@@ -62,8 +62,17 @@ static inline void init_recording_fields(otel_span *s) {
 #define DEPOT_CHUNK 32
 #define DEPOT_MAX 4096
 static pthread_mutex_t depot_lock = PTHREAD_MUTEX_INITIALIZER;
-static otel_span *depot[2];
-static uint32_t depot_count[2];
+static otel_span *depot[2]; /* under depot_lock */
+/* Written under depot_lock; span_alloc reads it without the lock as a hint
+ * (is there anything to take?), hence atomic. */
+static _Atomic uint32_t depot_count[2];
+
+static inline uint32_t depot_avail(int big) {
+    return atomic_load_explicit(&depot_count[big], memory_order_relaxed);
+}
+static inline void depot_count_add(int big, int32_t d) {
+    atomic_store_explicit(&depot_count[big], depot_avail(big) + (uint32_t)d, memory_order_relaxed);
+}
 
 static otel_span *depot_take(int big, uint32_t *n) {
     pthread_mutex_lock(&depot_lock);
@@ -77,7 +86,7 @@ static otel_span *depot_take(int big, uint32_t *n) {
     }
     if (last) last->cache_next = NULL;
     depot[big] = s;
-    depot_count[big] -= k;
+    depot_count_add(big, -(int32_t)k);
     pthread_mutex_unlock(&depot_lock);
     *n = k;
     return head;
@@ -93,11 +102,11 @@ static void depot_give(span_cache *c, int big) {
     c->free[big] = s;
     c->count[big] -= DEPOT_CHUNK;
     pthread_mutex_lock(&depot_lock);
-    int keep = depot_count[big] < DEPOT_MAX;
+    int keep = depot_avail(big) < DEPOT_MAX;
     if (keep) {
         last->cache_next = depot[big];
         depot[big] = head;
-        depot_count[big] += DEPOT_CHUNK;
+        depot_count_add(big, DEPOT_CHUNK);
     }
     pthread_mutex_unlock(&depot_lock);
     if (!keep) {
@@ -146,7 +155,7 @@ static otel_span *span_alloc(int big) {
     span_cache *c = &tls_cache;
     otel_span *s = c->free[big];
 #if OTEL__CACHE_MAX > 0
-    if (!s && depot[big]) {
+    if (!s && depot_avail(big)) {
         uint32_t n;
         s = depot_take(big, &n);
         c->count[big] = n;

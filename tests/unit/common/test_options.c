@@ -315,6 +315,7 @@ START_TEST(test_log_level_env_filters_messages) {
     fx_log_len = 0;
     fx_log_buf[0] = '\0';
     ck_assert_uint_eq(events_kept_with("abc"), 128); /* a warning, filtered out */
+    fx_log_flush();
     ck_assert_uint_eq(fx_log_len, 0);
     otel_set_log_level(OTEL_LOG_WARN); /* code overrides the environment */
     ck_assert_uint_eq(events_kept_with("abc"), 128);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/redact.h"
 #include "export/otlp_config.h"
 #include "otel/otel.h"
 
@@ -155,18 +156,21 @@ START_TEST(test_secrets_never_shown) {
     otel__otlp_config c;
     ck_assert_int_eq(otel__otlp_config_load(&c, o, OTEL__OTLP_TRACES), OTEL_OK);
     ck_assert_str_eq(c.display_url, "https://c:4318/p/v1/traces");
-    char msg[256];
-    snprintf(msg, sizeof msg, "failed: %s says Bearer topsecret and hunter2pw", c.url);
-    otel__otlp_redact(msg, sizeof msg, c.secrets, c.n_secrets);
+    char full[256], msg[256];
+    int n = snprintf(full, sizeof full, "failed: %s says Bearer topsecret and hunter2pw", c.url);
+    otel__redact(msg, sizeof msg, full, (size_t)n);
     ck_assert_ptr_null(strstr(msg, "hunter2pw"));
     ck_assert_ptr_null(strstr(msg, "topsecret"));
     ck_assert_ptr_nonnull(strstr(msg, "[REDACTED]"));
-    otel__otlp_config_free(&c);
     /* a tiny buffer is cut, never overflowed, and still holds no secret */
-    char small[16] = "xx hunter2pw yy";
-    char *sec[] = {"hunter2pw"};
-    otel__otlp_redact(small, sizeof small, sec, 1);
+    char small[16];
+    otel__redact(small, sizeof small, "xx hunter2pw yy", 15);
     ck_assert_ptr_null(strstr(small, "hunter2"));
+    ck_assert_str_eq(small, "xx [REDACTED] y");
+    otel__otlp_config_free(&c);
+    /* freed: no longer a secret */
+    otel__redact(msg, sizeof msg, "hunter2pw", 9);
+    ck_assert_str_eq(msg, "hunter2pw");
     otel_options_free(o);
 }
 END_TEST

@@ -140,7 +140,13 @@ static inline void fx_log_capture(void) {
     otel_set_log_handler(fx_log_sink, NULL);
 }
 
-static inline int fx_logged(const char *needle) { return strstr(fx_log_buf, needle) != NULL; }
+/* Messages are delivered by the SDK's diagnostics thread: wait for them. */
+static inline void fx_log_flush(void) { ck_assert_int_eq(otel_log_flush(10000), OTEL_OK); }
+
+static inline int fx_logged(const char *needle) {
+    fx_log_flush();
+    return strstr(fx_log_buf, needle) != NULL;
+}
 
 /* Sleeps `ms` milliseconds (for polling loops, never for timing claims). */
 static inline void fx_sleep_ms(unsigned ms) {
