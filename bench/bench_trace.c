@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "trace_provider.h"
+
 #define ROUNDS 7
 
 typedef enum { MODE_ATTRS0, MODE_ATTRS4, MODE_UNSAMPLED } mode;
@@ -66,37 +68,6 @@ static double run_round(otel_tracer *t, mode m, int threads, long iters) {
     uint64_t wall = now_ns() - start;
     pthread_barrier_destroy(&barrier);
     return (double)wall;
-}
-
-static int noop_export(const otel_span_data *const *spans, size_t n, void *ud) {
-    (void)spans;
-    (void)n;
-    (void)ud;
-    return OTEL_EXPORT_SUCCESS;
-}
-
-static otel_tracer_provider *provider(const char *sampler, int batch) {
-    otel_options *o;
-    otel_options_new(&o);
-    otel_options_set(o, "OTEL_TRACES_SAMPLER", sampler);
-    otel_options_set(o, "OTEL_TRACES_EXPORTER", "none");
-    if (batch) {
-        otel_exporter *e;
-        otel_processor *p;
-        otel_exporter_custom_new(&e, noop_export, NULL);
-        otel_options_set(o, "OTEL_BSP_MAX_QUEUE_SIZE", "65536");
-        otel_processor_batch_new(&p, e, o);
-        otel_options_add_processor(o, p);
-        otel_processor_release(p);
-        otel_exporter_release(e);
-    }
-    otel_tracer_provider *tp;
-    if (otel_tracer_provider_new(&tp, o) != OTEL_OK) {
-        fprintf(stderr, "bench: %s\n", otel_last_error());
-        exit(1);
-    }
-    otel_options_free(o);
-    return tp;
 }
 
 /* A pure ALU loop (no memory, no atomics) on one and on two threads: the
