@@ -54,7 +54,7 @@ OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const ot
     if (!mp->disabled && otel__metric_reader_from_env(&r, opts) == OTEL_OK && r) {
         otel_meter_provider_add_reader(mp, r);
         otel_metric_reader_release(r);
-        mp->readers_from_env = 1;
+        mp->readers_from_env = 1; /* until a reader is added in code (add_reader) */
     }
     st = otel__options_verdict(opts, "otel_meter_provider_new");
     if (st != OTEL_OK) {
@@ -70,6 +70,18 @@ OTEL_API otel_status otel_meter_provider_add_reader(otel_meter_provider *mp, ote
     if (!mp || !r) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "add_reader: NULL argument");
     pthread_mutex_lock(&mp->lock);
     otel_status st = OTEL_OK;
+    otel_metric_reader *env_reader = NULL;
+    if (mp->readers_from_env && !mp->meters && r != mp->readers[0] && !r->provider) {
+        /* a reader added in code before the first meter replaces the one
+         * OTEL_METRICS_EXPORTER named, as the header promises */
+        env_reader = mp->readers[0];
+        pthread_mutex_lock(&env_reader->collect_lock);
+        env_reader->provider = NULL;
+        pthread_mutex_unlock(&env_reader->collect_lock);
+        mp->n_readers = 0;
+        atomic_store(&mp->delta_readers, 0);
+        mp->readers_from_env = 0;
+    }
     if (r->provider || atomic_load(&mp->shut_down)) st = OTEL_ERR_STATE;
     else if (mp->n_readers >= OTEL__MAX_READERS) st = OTEL_ERR_LIMIT;
     if (st == OTEL_OK) {
@@ -80,6 +92,10 @@ OTEL_API otel_status otel_meter_provider_add_reader(otel_meter_provider *mp, ote
         mp->readers[mp->n_readers++] = otel_metric_reader_retain(r);
     }
     pthread_mutex_unlock(&mp->lock);
+    if (env_reader) {
+        if (env_reader->vt && env_reader->vt->shutdown) env_reader->vt->shutdown(env_reader, 1000);
+        otel_metric_reader_release(env_reader);
+    }
     if (st != OTEL_OK)
         return otel__fail(st, st == OTEL_ERR_LIMIT ? "add_reader: at most %d readers"
                                                    : "add_reader: the reader has a provider, or "
