@@ -15,10 +15,10 @@ FRAGMENT = re.compile(r"^\s*<!--\s*fragment\b.*-->\s*$")
 
 # What a snippet promises: the names it gives spans and instruments. The
 # first string literal of these calls (C passes the tracer or meter first;
-# `.start(` is the Rust API's tracer.start).
+# `.start(` is the Rust API's tracer.start, `.Start(ctx, ` Go's).
 SPAN_CALL = re.compile(
-    r"\b(?:otel_tracer_start_span|start_as_current_span|start_span|with_span|in_span|(?<=\.)start)"
-    r"\(\s*(?:[A-Za-z_][\w>.-]*\s*,\s*)?\"([^\"]+)\"")
+    r"\b(?:otel_tracer_start_span|start_as_current_span|start_span|with_span|in_span|(?<=\.)[sS]tart)"
+    r"\(\s*(?:[A-Za-z_][\w>.-]*(?:\(\))?\s*,\s*)?\"([^\"]+)\"")
 METRIC_CALL = re.compile(
     r"(?:\botel_meter_(?:counter|up_down_counter|histogram|gauge)_(?:i64|f64)\(\s*\w+(?:\([^()]*\))?\s*,\s*"
     r"|\botel_meter_create_instrument\(\s*&?\w+\s*,\s*\w+\s*,\s*\w+\s*,\s*\w+\s*,\s*"
