@@ -82,3 +82,15 @@ def test_the_generator_reads_the_headers(tmp_path):
     assert "#define OTEL_NEW_LIMIT 0x40" in out
     assert "__attribute__" not in out and "OTEL_API" not in out.replace("#define OTEL_API", "")
 
+
+def test_no_status_literals_in_the_package():
+    """Statuses are compared with lib.OTEL_* names, never numbers."""
+    pkg = os.path.join(ROOT, "bindings", "python", "otel_core")
+    bad = []
+    for f in sorted(os.listdir(pkg)):
+        if f.endswith(".py"):
+            with open(os.path.join(pkg, f), encoding="utf-8") as fh:
+                for i, line in enumerate(fh, 1):
+                    if re.search(r"\b(st|status)\s*[!=]=\s*\d|\)\s*[!=]=\s*\d+\s*(:|$)", line):
+                        bad.append("%s:%d: %s" % (f, i, line.strip()))
+    assert not bad, bad
