@@ -4,7 +4,7 @@ header <otel/otel.h> run through the C preprocessor with no predefined
 macros (OTEL_API and OTEL_DEPRECATED expand to nothing) and empty stand-ins
 for the C library headers it includes (cffi knows size_t and the intN_t
 types), plus its object-like integer #defines. Used by _build.py and by
-tests/python/test_cdef.py; needs only the standard library."""
+tests/python/test_package_cdef.py; needs only the standard library."""
 import os
 import pathlib
 import re
