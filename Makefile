@@ -38,6 +38,8 @@ bench: build
 	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
 	@if [ -x bench/run_extra.sh ]; then BUILD_DIR=$(BUILD) bench/run_extra.sh; fi
 	@if [ -x bench/python/run.sh ]; then BUILD_DIR=$(BUILD) bench/python/run.sh; fi
+	@if [ -x bench/rust/run.sh ]; then BUILD_DIR=$(BUILD) bench/rust/run.sh; fi
+	@if [ -x bench/go/run.sh ]; then BUILD_DIR=$(BUILD) bench/go/run.sh; fi
 	@if [ -f $(BUILD)/lua/otel_core_c.so ]; then LUA_CPATH="$(BUILD)/lua/?.so;;" LUA_PATH="bindings/lua/?.lua;;" lua5.4 bench/lua/bench.lua 2>/dev/null; fi
 	@if [ -f $(BUILD)/ruby/otel_core_native.so ]; then ruby -I $(BUILD)/ruby -I bindings/ruby/lib bench/ruby/bench.rb 2>/dev/null; fi
 	@$(BUILD)/bench/bench_machine

@@ -4,7 +4,7 @@
 # into .venv from the test scripts; Go for the test Collector: see below.)
 set -euo pipefail
 packages=(build-essential cmake pkg-config protobuf-c-compiler libprotobuf-c-dev
-          libcurl4-openssl-dev zlib1g-dev check clang libclang-rt-14-dev
+          libcurl4-openssl-dev zlib1g-dev check clang libclang-rt-14-dev libclang-dev
           abigail-tools python3-venv python3-dev openssl
           swig lua5.4 liblua5.4-dev lua-busted lua-dkjson ruby ruby-dev valgrind jq)
 missing=()

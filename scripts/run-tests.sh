@@ -96,6 +96,8 @@ run_script "fault scenarios under load" tests/faults/run_load.sh BUILD_DIR="$bui
 run_script "Python binding" tests/python/run.sh BUILD_DIR="$build" ASAN_BUILD_DIR="$asan"
 run_script "Lua binding" tests/lua/run.sh BUILD_DIR="$build"
 run_script "Ruby binding" tests/ruby/run.sh BUILD_DIR="$build"
+run_script "Rust binding" tests/rust/run.sh BUILD_DIR="$build"
+run_script "Go binding" tests/go/run.sh BUILD_DIR="$build"
 run_script "polyglot" tests/polyglot/run.sh BUILD_DIR="$build"
 run_script "docs code blocks" tests/docs/run.sh BUILD_DIR="$build"
 run_script "install and uninstall" tests/install/run.sh BUILD_DIR="$build"

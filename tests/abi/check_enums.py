@@ -6,7 +6,9 @@ never sees the enums: changing OTEL_SPAN_KIND_PRODUCER from 3 to 4 would
 break every caller compiled against the old header and pass abidiff. This
 check compares every public enum constant with tests/abi/enums.txt:
 - the constants are the enumerators of the preprocessed umbrella header
-  (so X-macro lists such as otel_status count too);
+  (so X-macro lists such as otel_status count too), plus the integer
+  #defines of the headers (trace flags, OTEL_TRACESTATE_MAX; not the
+  OTEL_VERSION_* numbers, which follow the release);
 - their values come from a program compiled against the headers and run,
   so any expression the header uses is evaluated as a C compiler does;
 - a constant missing from the list, a listed one gone from the headers,
@@ -39,6 +41,14 @@ def enumerators(cc, include_dir):
             if name and "__" not in name:
                 names.append(name)
         groups.append((m.group(1) or m.group(3), names))
+    flags = []
+    for h in sorted((include_dir / "otel").glob("*.h")):
+        for m in re.finditer(r"^#define\s+(OTEL_[A-Z0-9_]+)\s+(?:0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*\s*(?:/[*/].*)?$",
+                             h.read_text(), re.M):
+            if not m.group(1).startswith("OTEL_VERSION_"):  # these follow the release
+                flags.append(m.group(1))
+    if flags:
+        groups.append(("integer #defines", flags))
     return groups
 
 
@@ -87,7 +97,8 @@ def main():
             print(f"{list_path.name} left unchanged: a pinned constant changed or went away")
             return 1
         lines = ["# Every public enum constant and its value: the ABI pins them (the API",
-                 "# passes them as int, so abidiff cannot). Checked by check_enums.py;",
+                 "# passes them as int, so abidiff cannot), and the integer #defines.",
+                 "# Checked by check_enums.py (ctest surface.enums);",
                  "# `make abi-baseline` adds new constants and refuses changed ones."]
         for enum, ns in groups:
             lines.append(f"# {enum}")
@@ -100,7 +111,7 @@ def main():
         problems.append(f"{n} = {actual[n]} is not pinned in {list_path.name} (make abi-baseline adds it)")
     for p in problems:
         print(p)
-    print(f"{len(names)} enum constants, {len(pinned)} pinned, {len(problems)} problems")
+    print(f"{len(names)} constants, {len(pinned)} pinned, {len(problems)} problems")
     return 1 if problems else 0
 
 

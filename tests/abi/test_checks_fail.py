@@ -2,8 +2,9 @@
 """The ABI checks can fail: each is run on a mutated copy of its input and
 must reject it (and must accept the unmutated input, or the rejections
 would prove nothing).
-- check_enums.py: OTEL_SPAN_KIND_PRODUCER changed in a copy of the headers;
-  a constant missing from a copy of enums.txt.
+- check_enums.py: OTEL_SPAN_KIND_PRODUCER, then OTEL_TRACE_FLAG_SAMPLED
+  changed in a copy of the headers; a constant missing from a copy of
+  enums.txt.
 - check_abidiff.sh: a baseline whose otel_view_set_cardinality_limit takes
   `int` or `uint32_t limit` instead of `size_t limit` (the same comparison
   as a library whose parameter type changed: abidiff diffs the two sides'
@@ -48,14 +49,19 @@ with tempfile.TemporaryDirectory() as tmp:
     tmp = pathlib.Path(tmp)
     expect("check_enums accepts the headers as they are", *enums(src / "include", abi / "enums.txt"), True)
 
-    inc = tmp / "include"
-    shutil.copytree(src / "include", inc)
-    trace_h = inc / "otel" / "trace.h"
-    text = trace_h.read_text()
-    assert "OTEL_SPAN_KIND_PRODUCER = 4," in text
-    trace_h.write_text(text.replace("OTEL_SPAN_KIND_PRODUCER = 4,", "OTEL_SPAN_KIND_PRODUCER = 6,"))
-    expect("check_enums rejects OTEL_SPAN_KIND_PRODUCER = 6", *enums(inc, abi / "enums.txt"), False,
-           "OTEL_SPAN_KIND_PRODUCER is 6 in the headers, pinned at 4")
+    # each mutation on a fresh copy of the headers, so each is rejected alone
+    for header, old, new, said in (
+            ("trace.h", "OTEL_SPAN_KIND_PRODUCER = 4,", "OTEL_SPAN_KIND_PRODUCER = 6,",
+             "OTEL_SPAN_KIND_PRODUCER is 6 in the headers, pinned at 4"),
+            ("context.h", "#define OTEL_TRACE_FLAG_SAMPLED 0x01", "#define OTEL_TRACE_FLAG_SAMPLED 0x04",
+             "OTEL_TRACE_FLAG_SAMPLED is 4 in the headers, pinned at 1")):
+        inc = tmp / f"include-{header}"
+        shutil.copytree(src / "include", inc)
+        path = inc / "otel" / header
+        text = path.read_text()
+        assert old in text, f"{header} no longer has '{old}': update this test"
+        path.write_text(text.replace(old, new))
+        expect(f"check_enums rejects {new.strip(',')} ({header})", *enums(inc, abi / "enums.txt"), False, said)
 
     short = tmp / "enums.txt"
     short.write_text("".join(l for l in (abi / "enums.txt").read_text().splitlines(True)

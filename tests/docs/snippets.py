@@ -14,9 +14,10 @@ FENCE = re.compile(r"^(?P<indent>\s*)```(?P<lang>[\w+-]*)\s*$")
 FRAGMENT = re.compile(r"^\s*<!--\s*fragment\b.*-->\s*$")
 
 # What a snippet promises: the names it gives spans and instruments. The
-# first string literal of these calls (C passes the tracer or meter first).
+# first string literal of these calls (C passes the tracer or meter first;
+# `.start(` is the Rust API's tracer.start).
 SPAN_CALL = re.compile(
-    r"\b(?:otel_tracer_start_span|start_as_current_span|start_span|with_span|in_span)"
+    r"\b(?:otel_tracer_start_span|start_as_current_span|start_span|with_span|in_span|(?<=\.)start)"
     r"\(\s*(?:[A-Za-z_][\w>.-]*\s*,\s*)?\"([^\"]+)\"")
 METRIC_CALL = re.compile(
     r"(?:\botel_meter_(?:counter|up_down_counter|histogram|gauge)_(?:i64|f64)\(\s*\w+(?:\([^()]*\))?\s*,\s*"

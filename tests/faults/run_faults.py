@@ -417,14 +417,19 @@ def main():
             continue
         s = Server(proto, scenario, tls)
         t0 = time.monotonic()
+        ok = False
         try:
             fn(driver, s)
+            ok = True
             passed += 1
             print("PASS %s (%.1fs)" % (name, time.monotonic() - t0), flush=True)
         except Exception as e:  # noqa: BLE001 - report every failure the same way
             failed += 1
             print("FAIL %s: %s" % (name, e), flush=True)
         finally:
+            # the scenario's figures: what the receiver saw, how long it took
+            print(json.dumps({"name": "faults." + name, "ok": ok, "seconds": round(time.monotonic() - t0, 2),
+                              "requests_received": len(s.requests())}), flush=True)
             s.stop()
     print("faults: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)

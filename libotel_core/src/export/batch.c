@@ -1,7 +1,8 @@
 /* The batch span processor: a bounded lock-free MPSC ring (Vyukov's bounded
- * queue design) that application threads push ended spans into, and one
- * worker thread that exports them in batches on size, timer or flush. */
-#include <errno.h>
+ * queue design) that application threads push ended spans into, exported in
+ * batches on size, timer or flush by the shared background worker
+ * (export/worker.h), which owns the thread, the flush and shutdown
+ * deadlines and fork. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,14 +10,12 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/error.h"
-#include "common/fork.h"
 #include "common/log.h"
 #include "export/exporter.h"
+#include "export/worker.h"
 #include "trace/internal.h"
 
 int otel__exporter_claim(otel_exporter *e);
-
-enum { AWAKE = 0, SLEEP_TIMED = 1, SLEEP_IDLE = 2 };
 
 typedef struct cell {
     _Atomic size_t seq;
@@ -26,6 +25,7 @@ typedef struct cell {
 typedef struct batch {
     otel_exporter *exporter;
     otel_processor *self;
+    otel__worker *worker;
     otel__stats *_Atomic stats;
     /* settings */
     size_t batch_size, max_spans;
@@ -37,48 +37,20 @@ typedef struct batch {
     _Alignas(64) _Atomic size_t enqueue_pos;
     _Alignas(64) _Atomic size_t dequeue_pos;
     _Alignas(64) _Atomic uint64_t bytes;
-    _Atomic int worker_sleeping;
-    _Atomic int worker_started;
     _Atomic int blocked;
     _Atomic int stopping; /* shutdown began: spans ending now are dropped */
+    /* the worker thread's own */
+    otel_span **buf;
+    uint64_t batch_started; /* when the oldest queued span was first seen (0: none) */
     _Alignas(64) pthread_mutex_t lock;
-    pthread_cond_t wake;  /* worker waits: spans, flush or stop */
-    pthread_cond_t done;  /* flushers wait: flush finished or worker exited */
     pthread_cond_t space; /* blocked producers wait */
-    pthread_t thread;
-    uint64_t flush_requested, flush_done; /* under lock */
-    otel_status flush_status;
-    uint64_t export_failures; /* under lock: exports that failed, ever */
-    /* the batch the worker is exporting (popped under lock): a shutdown
-     * that gives up on it counts it, and a fork child releases it */
-    otel_span **inflight;
+    /* under lock */
+    uint64_t failed_exports; /* since the last flush run */
+    /* the batch being exported (popped under lock): shutdown counts it when
+     * it gives up, and a fork child releases it */
     size_t n_inflight;
-    int stop, exited, abandoned, joined;
-    struct batch *next_all;
+    int abandoned;
 } batch;
-
-/* ---- fork bookkeeping ---- */
-static pthread_mutex_t all_lock = PTHREAD_MUTEX_INITIALIZER;
-static batch *all_batches;
-
-static void all_add(batch *b) {
-    pthread_mutex_lock(&all_lock);
-    b->next_all = all_batches;
-    all_batches = b;
-    pthread_mutex_unlock(&all_lock);
-}
-
-static void all_remove(batch *b) {
-    pthread_mutex_lock(&all_lock);
-    for (batch **p = &all_batches; *p; p = &(*p)->next_all)
-        if (*p == b) {
-            *p = b->next_all;
-            break;
-        }
-    pthread_mutex_unlock(&all_lock);
-}
-
-static void batch_register_fork(void);
 
 /* ---- ring ---- */
 
@@ -125,10 +97,10 @@ static size_t ring_size(batch *b) {
     return e > d ? e - d : 0;
 }
 
-/* ---- worker ---- */
+/* ---- the worker's job ---- */
 
 /* Takes up to one batch off the ring (under lock: a shutdown that gives up
- * may empty the ring itself, and must never race the worker for it). */
+ * empties the ring itself, and must never race the worker for it). */
 static size_t take_batch(batch *b, otel_span **buf) {
     size_t n = 0;
     uint64_t bytes = 0;
@@ -149,10 +121,10 @@ static size_t take_batch(batch *b, otel_span **buf) {
 
 /* Exports up to one batch; returns how many spans were taken (0 also when
  * shutdown has given up on this worker). */
-static size_t export_one_batch(batch *b, otel_span **buf) {
+static size_t export_one_batch(batch *b) {
+    otel_span **buf = b->buf;
     pthread_mutex_lock(&b->lock);
     size_t n = b->abandoned ? 0 : take_batch(b, buf);
-    b->inflight = buf;
     b->n_inflight = n;
     pthread_mutex_unlock(&b->lock);
     if (!n) return 0;
@@ -160,7 +132,7 @@ static size_t export_one_batch(batch *b, otel_span **buf) {
                                                    n, b->export_timeout_ms);
     pthread_mutex_lock(&b->lock);
     int abandoned = b->abandoned; /* then shutdown counted this batch */
-    if (!o.ok && !abandoned) b->export_failures++;
+    if (!o.ok && !abandoned) b->failed_exports++;
     b->n_inflight = 0;
     pthread_mutex_unlock(&b->lock);
     if (!abandoned) otel__count_export(atomic_load(&b->stats), o, n);
@@ -168,181 +140,37 @@ static size_t export_one_batch(batch *b, otel_span **buf) {
     return abandoned ? 0 : n;
 }
 
-static void *worker_main(void *arg) {
-    batch *b = arg;
-    otel_span **buf = malloc(b->batch_size * sizeof *buf);
-    uint64_t next_timer = otel__clock_mono_ns() + (uint64_t)b->delay_ms * 1000000ull;
+static otel_status job_run(void *job, int flush) {
+    batch *b = job;
+    if (!b->buf) return OTEL_ERR_NO_MEMORY;
+    b->batch_started = 0; /* what is left after this run starts a new timer */
+    if (!flush) {
+        export_one_batch(b);
+        return OTEL_OK;
+    }
+    while (export_one_batch(b)) {}
+    otel_status st = otel__exporter_force_flush(b->exporter, b->export_timeout_ms);
     pthread_mutex_lock(&b->lock);
-    for (;;) {
-        int flushing = b->flush_requested > b->flush_done;
-        size_t size = ring_size(b);
-        uint64_t now = otel__clock_mono_ns();
-        if (buf && (size >= b->batch_size || flushing || b->stop || (size && now >= next_timer))) {
-            uint64_t target = b->flush_requested;
-            int drain = flushing || b->stop;
-            pthread_mutex_unlock(&b->lock);
-            if (drain) {
-                while (export_one_batch(b, buf)) {}
-            } else {
-                export_one_batch(b, buf);
-            }
-            pthread_mutex_lock(&b->lock);
-            if (b->abandoned) break; /* shutdown gave up on us: stop at this step */
-            pthread_mutex_unlock(&b->lock);
-            next_timer = otel__clock_mono_ns() + (uint64_t)b->delay_ms * 1000000ull;
-            otel_status fs = OTEL_OK;
-            if (drain) fs = otel__exporter_force_flush(b->exporter, b->export_timeout_ms);
-            pthread_mutex_lock(&b->lock);
-            if (drain) {
-                b->flush_status = fs;
-                if (target > b->flush_done) b->flush_done = target;
-                pthread_cond_broadcast(&b->done);
-                if (b->stop) break;
-            }
-            continue;
-        }
-        if (!buf && b->stop) break;
-        /* empty: sleep until a span arrives (no idle wake-ups); otherwise
-         * until the timer, or until a full batch is waiting */
-        int idle = size == 0;
-        if (!idle && now >= next_timer) next_timer = now + (uint64_t)b->delay_ms * 1000000ull;
-        atomic_store(&b->worker_sleeping, idle ? SLEEP_IDLE : SLEEP_TIMED);
-        size_t again = ring_size(b);
-        if (again >= b->batch_size || (idle && again)) {
-            atomic_store(&b->worker_sleeping, 0);
-            if (idle) next_timer = otel__clock_mono_ns() + (uint64_t)b->delay_ms * 1000000ull;
-            continue;
-        }
-        if (idle) {
-            pthread_cond_wait(&b->wake, &b->lock);
-            /* the timer starts with the first span of a batch */
-            next_timer = otel__clock_mono_ns() + (uint64_t)b->delay_ms * 1000000ull;
-        } else {
-            struct timespec ts = otel__timespec_of(next_timer);
-            pthread_cond_timedwait(&b->wake, &b->lock, &ts);
-        }
-        atomic_store(&b->worker_sleeping, 0);
-    }
-    b->exited = 1;
-    b->inflight = NULL;
-    int abandoned = b->abandoned;
-    pthread_cond_broadcast(&b->done);
+    /* an export that failed since the last flush carried its spans */
+    if (st == OTEL_OK && b->failed_exports) st = OTEL_ERR_EXPORT;
+    b->failed_exports = 0;
     pthread_mutex_unlock(&b->lock);
-    free(buf);
-    if (abandoned) {
-        /* shutdown gave up waiting on us: finish its work, then let go */
-        otel__exporter_shutdown(b->exporter, 1000);
-        pthread_detach(pthread_self());
-    }
-    otel_processor_release(b->self);
-    return NULL;
-}
-
-static void start_worker(batch *b) {
-    int expected = 0;
-    if (!atomic_compare_exchange_strong(&b->worker_started, &expected, 1)) return;
-    otel_processor_retain(b->self); /* the worker's own reference */
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 256 * 1024);
-    if (pthread_create(&b->thread, &attr, worker_main, b) != 0) {
-        otel_processor_release(b->self);
-        atomic_store(&b->worker_started, 0);
-        OTEL_LOG_E("batch processor: cannot start the export thread");
-    }
-    pthread_attr_destroy(&attr);
-}
-
-/* ---- processor callbacks ---- */
-
-static void drop(batch *b, otel_span *s, int full) {
-    otel__stats *st = atomic_load(&b->stats);
-    if (full) {
-        otel__stats_add(st, OTEL_STAT_DROPPED_QUEUE_FULL, 1);
-        OTEL_LOG_W("batch span queue is full; spans are being dropped");
-    } else {
-        otel__stats_add(st, OTEL_STAT_DROPPED_SHUTDOWN, 1);
-    }
-    (void)s;
-}
-
-static int try_enqueue(batch *b, otel_span *s) {
-    uint64_t size = s->queued_bytes;
-    if (atomic_fetch_add_explicit(&b->bytes, size, memory_order_relaxed) + size > b->max_bytes) {
-        atomic_fetch_sub_explicit(&b->bytes, size, memory_order_relaxed);
-        return 0;
-    }
-    if (!ring_push(b, s)) {
-        atomic_fetch_sub_explicit(&b->bytes, size, memory_order_relaxed);
-        return 0;
-    }
-    return 1;
-}
-
-static void batch_on_end(otel_processor *p, otel_span *s) {
-    if (!otel__span_sampled(s)) return;
-    batch *b = p->impl;
-    if (__builtin_expect(atomic_load_explicit(&b->stopping, memory_order_relaxed), 0)) {
-        drop(b, s, 0); /* raced with shutdown, which has drained or will drain the ring */
-        return;
-    }
-    if (!atomic_load_explicit(&b->worker_started, memory_order_relaxed)) start_worker(b);
-    s->queued_bytes = otel__span_size(s);
-    otel_span_retain(s);
-    if (!try_enqueue(b, s)) {
-        int ok = 0;
-        if (b->block_timeout_ms) {
-            uint64_t deadline = otel__deadline_ms(b->block_timeout_ms);
-            pthread_mutex_lock(&b->lock);
-            atomic_fetch_add(&b->blocked, 1);
-            pthread_cond_signal(&b->wake);
-            while (!(ok = try_enqueue(b, s)) && !b->stop && otel__clock_mono_ns() < deadline) {
-                struct timespec ts = otel__timespec_of(deadline);
-                pthread_cond_timedwait(&b->space, &b->lock, &ts);
-            }
-            atomic_fetch_sub(&b->blocked, 1);
-            pthread_mutex_unlock(&b->lock);
-        }
-        if (!ok) {
-            drop(b, s, 1);
-            otel_span_release(s);
-            return;
-        }
-    }
-    otel__stats *st = atomic_load_explicit(&b->stats, memory_order_relaxed);
-    otel__stats_add(st, OTEL_STAT_SPANS_QUEUED, 1);
-    otel__stats_add(st, OTEL_STAT_QUEUE_BYTES, s->queued_bytes);
-    int sleeping = atomic_load_explicit(&b->worker_sleeping, memory_order_relaxed);
-    if (sleeping == SLEEP_IDLE || (sleeping == SLEEP_TIMED && ring_size(b) >= b->batch_size)) {
-        pthread_mutex_lock(&b->lock);
-        pthread_cond_signal(&b->wake);
-        pthread_mutex_unlock(&b->lock);
-    }
-}
-
-static otel_status wait_flush(batch *b, uint64_t target, uint64_t deadline) {
-    while (b->flush_done < target && !b->exited) {
-        if (otel__clock_mono_ns() >= deadline) return OTEL_ERR_TIMEOUT;
-        struct timespec ts = otel__timespec_of(deadline);
-        pthread_cond_timedwait(&b->done, &b->lock, &ts);
-    }
-    return b->flush_done >= target ? b->flush_status : OTEL_OK;
-}
-
-static otel_status batch_flush(otel_processor *p, uint32_t timeout_ms) {
-    batch *b = p->impl;
-    if (!atomic_load(&b->worker_started)) return otel__exporter_force_flush(b->exporter, timeout_ms);
-    uint64_t deadline = otel__deadline_ms(timeout_ms);
-    pthread_mutex_lock(&b->lock);
-    uint64_t target = ++b->flush_requested, failures = b->export_failures;
-    pthread_cond_signal(&b->wake);
-    otel_status st = wait_flush(b, target, deadline);
-    /* an export that failed while this flush waited carried its spans */
-    if (st == OTEL_OK && b->export_failures != failures) st = OTEL_ERR_EXPORT;
-    pthread_mutex_unlock(&b->lock);
-    if (st == OTEL_ERR_EXPORT)
-        otel__fail(st, "force_flush: an export failed (the stats' last error says why)");
     return st;
+}
+
+/* Due at once with a full batch; on the timer, which starts with the first
+ * span of a batch, otherwise; never while the ring is empty. */
+static uint64_t job_next_due(void *job, uint64_t now, uint64_t last_run) {
+    (void)last_run;
+    batch *b = job;
+    size_t size = ring_size(b);
+    if (!size) {
+        b->batch_started = 0;
+        return UINT64_MAX;
+    }
+    if (size >= b->batch_size) return 0;
+    if (!b->batch_started) b->batch_started = now;
+    return b->batch_started + (uint64_t)b->delay_ms * 1000000ull;
 }
 
 /* Empties the ring into dropped_shutdown; the caller is its only consumer
@@ -370,48 +198,155 @@ static void release_list(otel_span *s) {
     }
 }
 
+/* Shutdown gave up on the worker: what it exports now and what is still
+ * queued count as dropped at shutdown, so the stats add up the moment
+ * shutdown returns; the worker stops at its next step without counting. */
+static void job_abandon(void *job) {
+    batch *b = job;
+    pthread_mutex_lock(&b->lock);
+    b->abandoned = 1;
+    otel__stats_add(atomic_load(&b->stats), OTEL_STAT_DROPPED_SHUTDOWN, b->n_inflight);
+    otel_span *left = drop_queued(b);
+    pthread_mutex_unlock(&b->lock);
+    release_list(left);
+    otel__exporter_abort(b->exporter); /* the export in flight returns at once */
+}
+
+/* In a fork child, after the LOCKS phase freed the allocators' locks (the
+ * span depot) and the STATE phase zeroed the stats: the parent exports
+ * what it had queued, so the child releases its copies without counting. */
+static void job_fork_child(void *job, int had_thread) {
+    batch *b = job;
+    pthread_mutex_init(&b->lock, NULL); /* a parent thread may have held it */
+    otel__cond_init_mono(&b->space);
+    size_t d = atomic_load(&b->dequeue_pos), e = atomic_load(&b->enqueue_pos);
+    for (size_t pos = d; pos != e; pos++) {
+        cell *c = &b->cells[pos & b->mask];
+        if (atomic_load(&c->seq) == pos + 1) otel_span_release(c->span);
+    }
+    for (size_t i = 0; i < b->n_inflight; i++) otel_span_release(b->buf[i]);
+    b->n_inflight = 0;
+    for (size_t i = 0; i <= b->mask; i++) atomic_store(&b->cells[i].seq, i);
+    atomic_store(&b->enqueue_pos, 0);
+    atomic_store(&b->dequeue_pos, 0);
+    atomic_store(&b->bytes, 0);
+    atomic_store(&b->blocked, 0);
+    b->batch_started = 0;
+    b->failed_exports = 0;
+    /* the parent's thread held a processor reference; it is gone here, and
+     * the provider still holds one, so this never frees */
+    if (had_thread) atomic_fetch_sub(&b->self->refs, 1);
+}
+
+static void job_hold(void *job) { otel_processor_retain(((batch *)job)->self); }
+static void job_release(void *job) {
+    batch *b = job;
+    pthread_mutex_lock(&b->lock);
+    int abandoned = b->abandoned;
+    pthread_mutex_unlock(&b->lock);
+    /* shutdown gave up waiting on the thread: it shuts the exporter down
+     * on its way out, once its export has returned */
+    if (abandoned) otel__exporter_shutdown(b->exporter, 1000);
+    otel_processor_release(b->self);
+}
+
+static const otel__worker_job batch_job = {job_run, job_next_due, job_abandon, job_fork_child,
+                                           job_hold, job_release};
+
+/* ---- processor callbacks ---- */
+
+static void drop(batch *b, int full) {
+    otel__stats *st = atomic_load(&b->stats);
+    if (full) {
+        otel__stats_add(st, OTEL_STAT_DROPPED_QUEUE_FULL, 1);
+        OTEL_LOG_W("batch span queue is full; spans are being dropped");
+    } else {
+        otel__stats_add(st, OTEL_STAT_DROPPED_SHUTDOWN, 1);
+    }
+}
+
+static int try_enqueue(batch *b, otel_span *s) {
+    uint64_t size = s->queued_bytes;
+    if (atomic_fetch_add_explicit(&b->bytes, size, memory_order_relaxed) + size > b->max_bytes) {
+        atomic_fetch_sub_explicit(&b->bytes, size, memory_order_relaxed);
+        return 0;
+    }
+    if (!ring_push(b, s)) {
+        atomic_fetch_sub_explicit(&b->bytes, size, memory_order_relaxed);
+        return 0;
+    }
+    return 1;
+}
+
+static int batch_full(void *arg) {
+    batch *b = arg;
+    return ring_size(b) >= b->batch_size;
+}
+
+/* Waits up to OTEL_CORE_BSP_BLOCK_TIMEOUT for room; 1 if queued. */
+static int enqueue_blocking(batch *b, otel_span *s) {
+    int ok = 0;
+    uint64_t deadline = otel__deadline_ms(b->block_timeout_ms);
+    pthread_mutex_lock(&b->lock);
+    atomic_fetch_add(&b->blocked, 1);
+    pthread_mutex_unlock(&b->lock);
+    otel__worker_wake(b->worker);
+    pthread_mutex_lock(&b->lock);
+    while (!(ok = try_enqueue(b, s)) && !atomic_load(&b->stopping) && otel__clock_mono_ns() < deadline) {
+        struct timespec ts = otel__timespec_of(deadline);
+        pthread_cond_timedwait(&b->space, &b->lock, &ts);
+    }
+    atomic_fetch_sub(&b->blocked, 1);
+    pthread_mutex_unlock(&b->lock);
+    return ok;
+}
+
+static void batch_on_end(otel_processor *p, otel_span *s) {
+    if (!otel__span_sampled(s)) return;
+    batch *b = p->impl;
+    if (__builtin_expect(atomic_load_explicit(&b->stopping, memory_order_relaxed), 0)) {
+        drop(b, 0); /* raced with shutdown, which has drained or will drain the ring */
+        return;
+    }
+    s->queued_bytes = otel__span_size(s);
+    otel_span_retain(s);
+    if (!try_enqueue(b, s) && !(b->block_timeout_ms && enqueue_blocking(b, s))) {
+        drop(b, 1);
+        otel_span_release(s);
+        return;
+    }
+    otel__stats *st = atomic_load_explicit(&b->stats, memory_order_relaxed);
+    otel__stats_add(st, OTEL_STAT_SPANS_QUEUED, 1);
+    otel__stats_add(st, OTEL_STAT_QUEUE_BYTES, s->queued_bytes);
+    otel__worker_notify(b->worker, batch_full, b);
+}
+
+static otel_status batch_flush(otel_processor *p, uint32_t timeout_ms) {
+    batch *b = p->impl;
+    otel_status st = otel__worker_flush(b->worker, timeout_ms);
+    if (st == OTEL_ERR_EXPORT)
+        return otel__fail(st, "force_flush: an export failed (the stats' last error says why)");
+    if (st == OTEL_ERR_TIMEOUT)
+        return otel__fail(st, "force_flush: the export did not finish in %u ms", timeout_ms);
+    return st;
+}
+
 static otel_status batch_shutdown(otel_processor *p, uint32_t timeout_ms) {
     batch *b = p->impl;
     uint64_t deadline = otel__deadline_ms(timeout_ms);
     atomic_store(&b->stopping, 1);
+    pthread_mutex_lock(&b->lock);
+    pthread_cond_broadcast(&b->space); /* blocked producers give up */
+    pthread_mutex_unlock(&b->lock);
     /* what is queued gets one attempt per batch, no retry waits */
     otel__exporter_last_attempts(b->exporter);
-    pthread_mutex_lock(&b->lock);
-    b->stop = 1;
-    if (!atomic_load(&b->worker_started)) {
-        otel_span *left = drop_queued(b);
-        pthread_mutex_unlock(&b->lock);
-        release_list(left);
-        return otel__exporter_shutdown(b->exporter, timeout_ms);
-    }
-    ++b->flush_requested;
-    pthread_cond_signal(&b->wake);
-    pthread_cond_broadcast(&b->space);
-    while (!b->exited && otel__clock_mono_ns() < deadline) {
-        struct timespec ts = otel__timespec_of(deadline);
-        pthread_cond_timedwait(&b->done, &b->lock, &ts);
-    }
-    int exited = b->exited;
-    otel_span *left = NULL;
-    if (!exited) {
-        /* Give up on the worker: what it exports now and what is still
-         * queued count as dropped at shutdown, so the stats add up the
-         * moment we return; it stops at its next step without counting. */
-        b->abandoned = 1;
-        otel__stats_add(atomic_load(&b->stats), OTEL_STAT_DROPPED_SHUTDOWN, b->n_inflight);
-        left = drop_queued(b);
-    }
-    pthread_mutex_unlock(&b->lock);
-    if (!exited) {
-        release_list(left);
-        otel__exporter_abort(b->exporter); /* the export in flight returns at once */
+    if (otel__worker_shutdown(b->worker, timeout_ms) == OTEL_ERR_TIMEOUT) {
         OTEL_LOG_W("batch processor: shutdown timed out; the export in flight is abandoned");
+        /* the abandoned worker finishes its step and lets go of the exporter */
         return otel__fail(OTEL_ERR_TIMEOUT, "shutdown: the export did not finish in %u ms", timeout_ms);
     }
-    pthread_join(b->thread, NULL);
-    b->joined = 1;
     pthread_mutex_lock(&b->lock);
-    left = drop_queued(b); /* ended while the worker made its last pass */
+    otel_span *left = drop_queued(b); /* ended while the worker made its last pass */
     pthread_mutex_unlock(&b->lock);
     release_list(left);
     uint64_t now = otel__clock_mono_ns();
@@ -423,26 +358,18 @@ static otel_status batch_shutdown(otel_processor *p, uint32_t timeout_ms) {
 
 static void batch_destroy(otel_processor *p) {
     batch *b = p->impl;
-    all_remove(b);
     /* Spans left here were ended while shutdown raced past the worker's last
-     * drain. They still hold their provider, so its stats are alive. */
-    otel__stats *st = atomic_load(&b->stats);
-    otel_span *s;
-    while ((s = ring_pop(b))) {
-        otel__stats_sub(st, OTEL_STAT_SPANS_QUEUED, 1);
-        otel__stats_sub(st, OTEL_STAT_QUEUE_BYTES, s->queued_bytes);
-        otel__stats_add(st, OTEL_STAT_DROPPED_SHUTDOWN, 1);
-        otel_span_release(s);
-    }
+     * drain (or no shutdown ran). They still hold their provider, so its
+     * stats are alive. */
+    release_list(drop_queued(b));
+    otel__worker_free(b->worker);
     otel_exporter_release(b->exporter);
     pthread_mutex_destroy(&b->lock);
-    pthread_cond_destroy(&b->wake);
-    pthread_cond_destroy(&b->done);
     pthread_cond_destroy(&b->space);
+    free(b->buf);
     free(b->cells);
     free(b);
 }
-
 static const otel__processor_vtable batch_vt = {NULL, NULL, batch_on_end, batch_flush,
                                                 batch_shutdown, batch_destroy};
 
@@ -451,13 +378,6 @@ void otel__batch_attach(otel_processor *p, otel__stats *stats) {
     batch *b = p->impl;
     atomic_store(&b->stats, stats);
     atomic_store(&b->exporter->stats, stats);
-}
-
-static void init_sync(batch *b) {
-    pthread_mutex_init(&b->lock, NULL);
-    otel__cond_init_mono(&b->wake);
-    otel__cond_init_mono(&b->done);
-    otel__cond_init_mono(&b->space);
 }
 
 OTEL_API otel_status otel_processor_batch_new(otel_processor **out, otel_exporter *exp,
@@ -474,8 +394,17 @@ OTEL_API otel_status otel_processor_batch_new(otel_processor **out, otel_exporte
     batch *b = calloc(1, sizeof *b);
     size_t cap = 2; /* the ring needs two cells at least */
     while (cap < (size_t)queue) cap <<= 1;
-    if (b) b->cells = malloc(cap * sizeof *b->cells);
-    if (!b || !b->cells) {
+    if (b) {
+        b->cells = malloc(cap * sizeof *b->cells);
+        b->buf = malloc((size_t)batch_size * sizeof *b->buf);
+        b->worker = otel__worker_new(&batch_job, b, 0);
+    }
+    if (!b || !b->cells || !b->buf || !b->worker) {
+        if (b) {
+            otel__worker_free(b->worker);
+            free(b->cells);
+            free(b->buf);
+        }
         free(b);
         atomic_store(&exp->attached, 0);
         return otel__fail(OTEL_ERR_NO_MEMORY, "otel_processor_batch_new: out of memory");
@@ -492,19 +421,21 @@ OTEL_API otel_status otel_processor_batch_new(otel_processor **out, otel_exporte
     b->max_bytes = (uint64_t)otel__opt_int(opts, "OTEL_CORE_BSP_MAX_QUEUE_BYTES", 64ll << 20, 1024,
                                            INT64_MAX);
     b->exporter = otel_exporter_retain(exp);
-    init_sync(b);
+    pthread_mutex_init(&b->lock, NULL);
+    otel__cond_init_mono(&b->space);
     otel_status st = otel__processor_new(out, &batch_vt, b);
     if (st != OTEL_OK) {
         b->self = NULL;
         otel_exporter_release(b->exporter);
+        otel__worker_free(b->worker);
+        pthread_mutex_destroy(&b->lock);
+        pthread_cond_destroy(&b->space);
         free(b->cells);
+        free(b->buf);
         free(b);
         return st;
     }
     b->self = *out;
-    static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
-    pthread_once(&fork_once, batch_register_fork);
-    all_add(b);
     st = otel__options_verdict(opts, "otel_processor_batch_new");
     if (st != OTEL_OK) {
         otel_processor_release(*out);
@@ -514,59 +445,3 @@ OTEL_API otel_status otel_processor_batch_new(otel_processor **out, otel_exporte
     return OTEL_OK;
 }
 
-/* ---- fork ----
- * Prepare takes every batch lock, so no worker is inside one at fork. The
- * child runs after the LOCKS phase has freed the allocators' locks (the
- * span depot), so releasing the parent's spans here is safe; the stats
- * were zeroed in the STATE phase, so nothing is subtracted: the parent
- * exports what it had queued, and the child counts only its own spans. */
-
-static void batch_fork_prepare(void) {
-    pthread_mutex_lock(&all_lock);
-    for (batch *b = all_batches; b; b = b->next_all) pthread_mutex_lock(&b->lock);
-}
-
-static void batch_fork_parent(void) {
-    for (batch *b = all_batches; b; b = b->next_all) pthread_mutex_unlock(&b->lock);
-    pthread_mutex_unlock(&all_lock);
-}
-
-/* The child starts empty; its worker restarts on the next span. */
-static void batch_fork_child(void) {
-    for (batch *b = all_batches; b; b = b->next_all) {
-        size_t d = atomic_load(&b->dequeue_pos), e = atomic_load(&b->enqueue_pos);
-        for (size_t pos = d; pos != e; pos++) {
-            cell *c = &b->cells[pos & b->mask];
-            if (atomic_load(&c->seq) == pos + 1) otel_span_release(c->span);
-        }
-        for (size_t i = 0; i < b->n_inflight; i++) otel_span_release(b->inflight[i]);
-        b->n_inflight = 0;
-        for (size_t i = 0; i <= b->mask; i++) atomic_store(&b->cells[i].seq, i);
-        atomic_store(&b->enqueue_pos, 0);
-        atomic_store(&b->dequeue_pos, 0);
-        atomic_store(&b->bytes, 0);
-        atomic_store(&b->worker_sleeping, 0);
-        atomic_store(&b->blocked, 0);
-        if (atomic_load(&b->worker_started) && !b->exited) {
-            /* the parent's worker holds a processor reference; in the child
-             * that thread is gone, so drop its reference on its behalf */
-            atomic_fetch_sub(&b->self->refs, 1);
-        }
-        atomic_store(&b->worker_started, b->stop ? 1 : 0);
-        b->flush_done = b->flush_requested;
-        b->export_failures = 0;
-        b->exited = b->stop;
-        /* prepare locked it; the condition variables may name waiters
-         * that are gone */
-        otel__cond_init_mono(&b->wake);
-        otel__cond_init_mono(&b->done);
-        otel__cond_init_mono(&b->space);
-        pthread_mutex_unlock(&b->lock);
-    }
-    pthread_mutex_unlock(&all_lock);
-}
-
-static void batch_register_fork(void) {
-    otel__fork_register_handlers(OTEL__FORK_WORKERS, batch_fork_prepare, batch_fork_parent,
-                                 batch_fork_child);
-}

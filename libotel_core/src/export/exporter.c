@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "common/error.h"
+#include "common/log.h"
 #include "export/exporter.h"
 
 otel_status otel__exporter_new(otel_exporter **out, const otel__exporter_vtable *vt, void *impl) {
@@ -71,6 +72,7 @@ static int custom_export(otel_exporter *self, const otel_span_data *const *spans
     if (c->export_fn(spans, n, c->user_data) == OTEL_EXPORT_SUCCESS) return OTEL_EXPORT_SUCCESS;
     /* the stats' last error and its time say what failed, as for OTLP */
     otel__stats_set_error(atomic_load(&self->stats), "custom exporter: export of %zu spans failed", n);
+    OTEL_LOG_W("custom exporter: export of %zu spans failed; they are dropped", n);
     return OTEL_EXPORT_FAILURE;
 }
 

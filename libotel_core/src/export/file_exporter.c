@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/log.h"
 #include "common/strutil.h"
 #include "export/exporter.h"
 #include "export/otlp_encode.h"
@@ -60,6 +61,8 @@ static int file_export(otel_exporter *self, const otel_span_data *const *spans, 
     }
     if (write_all(x->fd, x->enc.json.p, x->enc.json.len) != 0) {
         otel__stats_set_error(st, "file exporter: writing %s failed: %s", x->path, strerror(errno));
+        OTEL_LOG_W("file exporter: writing %zu spans to %s failed: %s; they are dropped", n, x->path,
+                   strerror(errno));
         return OTEL_EXPORT_FAILURE;
     }
     return OTEL_EXPORT_SUCCESS;

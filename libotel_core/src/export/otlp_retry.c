@@ -81,6 +81,11 @@ void otel__otlp_send_with_retry(struct otel__otlp_transport *t, const uint8_t *b
                      attempt == 1 ? "" : "s");
             return;
         }
+        if (!wait(wait_ctx, 0)) { /* shutting down: no retry, and none announced */
+            size_t l = strlen(res->error);
+            snprintf(res->error + l, sizeof res->error - l, "; not retried (shutting down)");
+            return;
+        }
         /* the latest failure is visible while the retries go on */
         char next[32];
         if (delay < 1000000000ull) snprintf(next, sizeof next, "%llu ms", (unsigned long long)(delay / 1000000));

@@ -37,8 +37,9 @@ void otel__otlp_backoff_init(otel__otlp_backoff *b, uint64_t initial_ns, uint64_
 uint64_t otel__otlp_backoff_next(otel__otlp_backoff *b, int has_server_delay,
                                  uint64_t server_delay_ns, uint64_t rnd);
 
-/* Sleeps until `until_ns` (CLOCK_MONOTONIC) unless interrupted; returns 0
- * when interrupted (abort, shutdown). */
+/* Waits until `until_ns` (CLOCK_MONOTONIC); 0 when interrupted (shutdown,
+ * abort), which ends the retries. `until_ns` 0 only asks whether a retry is
+ * allowed at all, without waiting. */
 typedef int (*otel__otlp_wait_fn)(void *ctx, uint64_t until_ns);
 
 /* Sends body[0..len) through `t`, retrying transient failures with backoff

@@ -54,7 +54,6 @@ void otel__count_export(otel__stats *st, otel__export_outcome o, size_t n) {
     } else {
         otel__stats_add(st, OTEL_STAT_EXPORT_ERRORS, 1);
         otel__stats_add(st, o.too_large ? OTEL_STAT_DROPPED_TOO_LARGE : OTEL_STAT_DROPPED_EXPORT_FAILED, n);
-        if (!o.too_large) OTEL_LOG_W("export of %zu spans failed; they are dropped", n);
     }
 }
 

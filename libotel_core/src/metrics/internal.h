@@ -297,6 +297,10 @@ otel_status otel__metric_reader_sink_new(otel_metric_reader **out, const otel_op
 /* The `ud` of a reader made with `sink`, else NULL. */
 void *otel__metric_reader_sink_ud(const otel_metric_reader *r, otel__metric_sink sink);
 
+/* Prints collected data for people (the console reader). */
+#include <stdio.h>
+void otel__metrics_print(FILE *f, const otel_metrics_data *d);
+
 /* Encodes collected data as a protobuf ExportMetricsServiceRequest
  * (malloc'd into *out; the caller frees). */
 otel_status otel__metrics_encode_proto(const otel_metrics_data *d, const otel_resource *res,

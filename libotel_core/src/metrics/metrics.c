@@ -1509,7 +1509,10 @@ OTEL_API otel_meter_provider *otel_meter_provider_retain(otel_meter_provider *mp
 static void provider_free(otel_meter_provider *mp) {
     otel__metrics_fork_untrack(mp);
     for (size_t i = 0; i < mp->n_readers; i++) {
+        /* under its lock: an abandoned export may still be running */
+        pthread_mutex_lock(&mp->readers[i]->collect_lock);
         mp->readers[i]->provider = NULL;
+        pthread_mutex_unlock(&mp->readers[i]->collect_lock);
         otel_metric_reader_release(mp->readers[i]);
     }
     otel_meter *m = mp->meters;

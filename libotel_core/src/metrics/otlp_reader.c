@@ -1,11 +1,10 @@
-/* The periodic OTLP metric reader: a thread that collects every
- * OTEL_METRIC_EXPORT_INTERVAL and sends one ExportMetricsServiceRequest
- * through the OTLP transport the span exporter uses (retries, gzip, gRPC).
- * Metrics requests are small and rare next to spans, so they are built as
- * protobuf-c structs in an arena and packed, not written in one pass. */
-#include <errno.h>
+/* Metrics over OTLP: the ExportMetricsServiceRequest encoders (protobuf and
+ * JSON) that the periodic reader (periodic_reader.c) sends through the OTLP
+ * transport the span exporter uses, the console printout, and the reader
+ * OTEL_METRICS_EXPORTER names. Metrics requests are small and rare next to
+ * spans, so they are built as protobuf-c structs in an arena and packed, not
+ * written in one pass. */
 #include <stdio.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,15 +13,11 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/error.h"
-#include "common/fork.h"
-#include "common/forklock.h"
-#include "common/live_list.h"
 #include "common/log.h"
 #include "common/resource.h"
 #include "common/strutil.h"
 #include "export/otlp_config.h"
 #include "export/otlp_encode.h"
-#include "export/otlp_exporter.h"
 #include "metrics/internal.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
 
@@ -578,7 +573,7 @@ otel_status otel__metrics_encode_json(const otel_metrics_data *d, const otel_res
 
 /* ---- console --------------------------------------------------------------------------- */
 
-static void print_data(FILE *f, const otel_metrics_data *d) {
+void otel__metrics_print(FILE *f, const otel_metrics_data *d) {
     for (size_t i = 0; i < d->n_metrics; i++) {
         const otel__metric *m = &d->metrics[i];
         fprintf(f, "metric %s [%s] scope=%s%s%s\n", m->inst->stream_name,
@@ -608,251 +603,6 @@ static void print_data(FILE *f, const otel_metrics_data *d) {
         }
     }
     fflush(f);
-}
-
-/* ---- the periodic reader ------------------------------------------------------------ */
-
-typedef struct periodic {
-    otel__otlp_sender *sender; /* NULL: the console, or the sink */
-    otel__metric_sink sink;    /* set: takes each collection instead */
-    void *sink_ud;
-    void (*sink_free)(void *ud);
-    otel__buf json;
-    uint32_t interval_ms, timeout_ms;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    int started, stop;
-    uint64_t exports, failures;
-    /* one export at a time (the thread's, a flush's, shutdown's): exports
-     * never overlap, as the specification asks, and share `json` */
-    pthread_mutex_t export_lock;
-    otel_metric_reader *reader;
-    otel__live_node live; /* for fork */
-} periodic;
-
-static void *periodic_main(void *arg);
-
-/* ---- fork: a child's periodic readers get fresh locks and a thread of
- * their own (the parent's thread, perhaps mid-export, is not there). */
-static otel__live_list live = OTEL__LIVE_LIST_INIT;
-
-static void periodic_fork_child(void) {
-    for (otel__live_node *n = live.head; n; n = n->next) {
-        periodic *p = OTEL__LIVE_OF(n, periodic, live);
-        pthread_mutex_init(&p->lock, NULL);
-        pthread_mutex_init(&p->export_lock, NULL);
-        otel__cond_init_mono(&p->wake);
-        if (p->started && !p->stop)
-            p->started = pthread_create(&p->thread, NULL, periodic_main, p->reader) == 0;
-    }
-}
-
-static void periodic_register_fork(void) {
-    otel__forklock_add(&live.lock);
-    otel__fork_register_handlers(OTEL__FORK_WORKERS, NULL, NULL, periodic_fork_child);
-}
-
-static otel_status export_once_locked(otel_metric_reader *r, uint32_t timeout_ms);
-
-/* Collects and sends once. */
-static otel_status export_once(otel_metric_reader *r, uint32_t timeout_ms) {
-    periodic *p = r->impl;
-    pthread_mutex_lock(&p->export_lock);
-    otel_status st = export_once_locked(r, timeout_ms);
-    pthread_mutex_unlock(&p->export_lock);
-    return st;
-}
-
-static otel_status export_once_locked(otel_metric_reader *r, uint32_t timeout_ms) {
-    periodic *p = r->impl;
-    if (!r->provider) return OTEL_OK;
-    pthread_mutex_lock(&r->collect_lock);
-    otel_metrics_data *d = NULL;
-    otel_status st = otel__metrics_collect_borrowed(r, &d);
-    pthread_mutex_unlock(&r->collect_lock);
-    if (st != OTEL_OK) return st;
-    if (!d->n_metrics) {
-        otel_metrics_data_release(d);
-        return OTEL_OK;
-    }
-    if (p->sink) {
-        otel__stats *stats = &r->provider->stats;
-        otel__stats_add(stats, OTEL_STAT_EXPORT_BATCHES, 1);
-        st = p->sink(d, p->sink_ud); /* takes d */
-        if (st == OTEL_OK) {
-            p->exports++;
-            otel__stats_set(stats, OTEL_STAT_LAST_EXPORT_TIME_NS, otel__clock_real_ns());
-        } else {
-            p->failures++;
-            otel__stats_add(stats, OTEL_STAT_EXPORT_ERRORS, 1);
-            otel__stats_set_error(stats, "metrics: the exporter failed (%d)", (int)st);
-        }
-        return st;
-    }
-    if (!p->sender) {
-        print_data(stdout, d);
-        otel_metrics_data_release(d);
-        return OTEL_OK;
-    }
-    uint8_t *body = NULL;
-    size_t len = 0;
-    if (otel__otlp_sender_protocol(p->sender) == OTEL__OTLP_HTTP_JSON) {
-        otel__buf_reset(&p->json, 1 << 20);
-        st = otel__metrics_encode_json(d, r->provider->resource, &p->json);
-        if (st == OTEL_OK && !(body = malloc(p->json.len ? p->json.len : 1))) st = OTEL_ERR_NO_MEMORY;
-        if (body) {
-            memcpy(body, p->json.p, p->json.len);
-            len = p->json.len;
-        }
-    } else {
-        st = otel__metrics_encode_proto(d, r->provider->resource, &body, &len);
-    }
-    otel_metrics_data_release(d);
-    if (st != OTEL_OK) {
-        free(body);
-        return st;
-    }
-    char err[256] = "";
-    otel__stats *stats = &r->provider->stats;
-    otel__stats_add(stats, OTEL_STAT_EXPORT_BATCHES, 1);
-    int ok = otel__otlp_sender_send(p->sender, body, len, timeout_ms, stats, err, sizeof err);
-    free(body);
-    if (ok) {
-        p->exports++;
-        otel__stats_set(stats, OTEL_STAT_LAST_EXPORT_TIME_NS, otel__clock_real_ns());
-        return OTEL_OK;
-    }
-    p->failures++;
-    otel__stats_add(stats, OTEL_STAT_EXPORT_ERRORS, 1);
-    otel__stats_set_error(stats, "metrics: %s", err);
-    OTEL_LOG_W("metrics: export failed: %s", err);
-    return otel__fail(OTEL_ERR_EXPORT, "metrics: export failed: %s", err);
-}
-
-static void *periodic_main(void *arg) {
-    otel_metric_reader *r = arg;
-    periodic *p = r->impl;
-    pthread_mutex_lock(&p->lock);
-    while (!p->stop) {
-        struct timespec ts = otel__timespec_of(otel__clock_mono_ns() + (uint64_t)p->interval_ms * 1000000ull);
-        int rc = 0;
-        while (!p->stop && rc != ETIMEDOUT) rc = pthread_cond_timedwait(&p->wake, &p->lock, &ts);
-        if (p->stop) break;
-        pthread_mutex_unlock(&p->lock);
-        export_once(r, p->timeout_ms);
-        pthread_mutex_lock(&p->lock);
-    }
-    pthread_mutex_unlock(&p->lock);
-    return NULL;
-}
-
-static void periodic_start(otel_metric_reader *r) {
-    periodic *p = r->impl;
-    pthread_mutex_lock(&p->lock);
-    if (!p->started && pthread_create(&p->thread, NULL, periodic_main, r) == 0) p->started = 1;
-    pthread_mutex_unlock(&p->lock);
-}
-
-static otel_status periodic_flush(otel_metric_reader *r, uint32_t timeout_ms) {
-    return export_once(r, timeout_ms ? timeout_ms : ((periodic *)r->impl)->timeout_ms);
-}
-
-static otel_status periodic_shutdown(otel_metric_reader *r, uint32_t timeout_ms) {
-    periodic *p = r->impl;
-    pthread_mutex_lock(&p->lock);
-    int was = p->stop;
-    p->stop = 1;
-    pthread_cond_broadcast(&p->wake);
-    pthread_mutex_unlock(&p->lock);
-    if (was) return OTEL_OK;
-    if (p->started) pthread_join(p->thread, NULL);
-    p->started = 0;
-    otel_status st = export_once(r, timeout_ms); /* what is left */
-    if (p->sender) otel__otlp_sender_stop(p->sender);
-    return st;
-}
-
-static void periodic_destroy(otel_metric_reader *r) {
-    periodic *p = r->impl;
-    if (!p) return;
-    otel__live_remove(&live, &p->live);
-    if (p->started) {
-        pthread_mutex_lock(&p->lock);
-        p->stop = 1;
-        pthread_cond_broadcast(&p->wake);
-        pthread_mutex_unlock(&p->lock);
-        pthread_join(p->thread, NULL);
-    }
-    if (p->sender) otel__otlp_sender_free(p->sender);
-    if (p->sink_free) p->sink_free(p->sink_ud);
-    otel__buf_free(&p->json);
-    pthread_cond_destroy(&p->wake);
-    pthread_mutex_destroy(&p->lock);
-    pthread_mutex_destroy(&p->export_lock);
-    free(p);
-}
-
-static const otel__reader_vt periodic_vt = {periodic_start, periodic_flush, periodic_shutdown,
-                                            periodic_destroy};
-
-static otel_status periodic_new(otel_metric_reader **out, const otel_options *opts, int console) {
-    if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "metric reader: NULL out");
-    static const char *const prefs[] = {"cumulative", "delta", "lowmemory", NULL};
-    int pref = otel__opt_enum(opts, "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", prefs, 0);
-    otel_status st = otel_metric_reader_manual_new(out, OTEL_TEMPORALITY_CUMULATIVE);
-    if (st != OTEL_OK) return st;
-    otel_metric_reader *r = *out;
-    r->temporality_pref = pref == 0 ? OTEL_TEMPORALITY_CUMULATIVE : pref == 1 ? OTEL_TEMPORALITY_DELTA : 3;
-    periodic *p = calloc(1, sizeof *p);
-    if (p && !console) p->sender = otel__otlp_sender_new(opts, OTEL__OTLP_METRICS);
-    if (!p || (!console && !p->sender)) {
-        free(p);
-        otel_metric_reader_release(r);
-        *out = NULL;
-        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "metric reader: no usable OTLP configuration");
-    }
-    otel__buf_init(&p->json, 0);
-    p->interval_ms = (uint32_t)otel__opt_int(opts, "OTEL_METRIC_EXPORT_INTERVAL", 60000, 1, 86400000);
-    p->timeout_ms = (uint32_t)otel__opt_int(opts, "OTEL_METRIC_EXPORT_TIMEOUT", 30000, 1, 86400000);
-    pthread_mutex_init(&p->lock, NULL);
-    pthread_mutex_init(&p->export_lock, NULL);
-    otel__cond_init_mono(&p->wake);
-    r->impl = p;
-    r->vt = &periodic_vt;
-    p->reader = r;
-    static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
-    pthread_once(&fork_once, periodic_register_fork);
-    otel__live_add(&live, &p->live);
-    return OTEL_OK;
-}
-
-OTEL_API otel_status otel_metric_reader_otlp_new(otel_metric_reader **out, const otel_options *opts) {
-    return periodic_new(out, opts, 0);
-}
-
-OTEL_API otel_status otel_metric_reader_console_new(otel_metric_reader **out, const otel_options *opts) {
-    return periodic_new(out, opts, 1);
-}
-
-otel_status otel__metric_reader_sink_new(otel_metric_reader **out, const otel_options *opts,
-                                         otel__metric_sink sink, void *ud,
-                                         void (*sink_free)(void *ud)) {
-    otel_status st = periodic_new(out, opts, 1);
-    if (st != OTEL_OK) {
-        if (sink_free) sink_free(ud);
-        return st;
-    }
-    periodic *p = (*out)->impl;
-    p->sink = sink;
-    p->sink_ud = ud;
-    p->sink_free = sink_free;
-    return OTEL_OK;
-}
-
-void *otel__metric_reader_sink_ud(const otel_metric_reader *r, otel__metric_sink sink) {
-    const periodic *p = r && r->vt == &periodic_vt ? r->impl : NULL;
-    return p && p->sink == sink ? p->sink_ud : NULL;
 }
 
 /* The reader OTEL_METRICS_EXPORTER names: otlp (default) or none. */

@@ -156,6 +156,7 @@ START_TEST(test_two_hundred_forks_under_load_each_child_exports_and_balances) {
     nanosleep(&warm, NULL);
 
     int failures[256] = {0}, hung = 0;
+    uint64_t t0 = otel_time_now_ns();
     for (int done = 0; done < CHILDREN; done += AT_ONCE) {
         pid_t pids[AT_ONCE];
         for (int k = 0; k < AT_ONCE; k++) {
@@ -169,8 +170,11 @@ START_TEST(test_two_hundred_forks_under_load_each_child_exports_and_balances) {
             hung += code == 99;
         }
     }
+    double seconds = (double)(otel_time_now_ns() - t0) / 1e9;
     atomic_store(&stop_load, 1);
     for (int i = 0; i < 3; i++) pthread_join(th[i], NULL);
+    int failed_children = 0;
+    for (int c = 1; c < 256; c++) failed_children += failures[c];
     for (int c = 1; c < 256; c++)
         ck_assert_msg(failures[c] == 0, "%d of %d children failed check %d (99: hung in or after fork)",
                       failures[c], CHILDREN, c);
@@ -184,6 +188,11 @@ START_TEST(test_two_hundred_forks_under_load_each_child_exports_and_balances) {
     ck_assert_uint_eq(v[OTEL_STAT_SPANS_EXPORTED] + dropped_sum(v), v[OTEL_STAT_SPANS_ENDED]);
     ck_assert_uint_eq(v[OTEL_STAT_SPANS_EXPORTED], atomic_load(&spans_seen));
     ck_assert_uint_eq(v[OTEL_STAT_SPANS_QUEUED], 0);
+    /* the scenario's figures, as the fault scenarios print theirs */
+    printf("{\"name\":\"faults.fork_under_load\",\"children\":%d,\"failed\":%d,\"hung\":%d,"
+           "\"seconds\":%.2f,\"parent_spans_ended\":%llu,\"parent_dropped_queue_full\":%llu}\n",
+           CHILDREN, failed_children, hung, seconds, (unsigned long long)v[OTEL_STAT_SPANS_ENDED],
+           (unsigned long long)v[OTEL_STAT_DROPPED_QUEUE_FULL]);
     ck_assert_int_eq(otel_meter_provider_shutdown(mp, 5000), OTEL_OK);
     ck_assert_uint_gt(atomic_load(&metric_exports), 0);
     otel_meter_provider_release(mp);
