@@ -1,13 +1,26 @@
-/* The C side every SWIG binding of libotel_core shares (included by the
- * wrapper SWIG generates for each language, before that language's
- * typemap helpers): the boxes the host objects own and their helpers. */
+/* The C side every SWIG binding of libotel_core shares (Lua and Ruby): the
+ * functions the host languages call, defined in otel_swig.c (compiled with
+ * the project's warnings), and the boxes the host objects own.
+ *
+ * SWIG reads this header (%include in otel_core.i) and wraps what it sees:
+ * the functions below `#ifndef SWIG`'s end. The parameter names in
+ * capitals (PARENT, KEY, VALUE) pick a typemap each language defines;
+ * attrs/n_attrs and the otel_swig_* types do too (otel_core.i lists them).
+ * Strings and attribute arrays are borrowed for the call; the core copies
+ * what it keeps, and no function here keeps a host pointer. */
 #ifndef OTEL_SWIG_H
 #define OTEL_SWIG_H
-#include <math.h>
+
+#ifndef SWIG
 #include <otel/otel.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+/* the helpers are the module's own: only SWIG's init function is exported
+ * (Ruby loads extensions RTLD_GLOBAL; two modules must not interpose) */
+#pragma GCC visibility push(hidden)
+#endif
 
 /* A span as the host object holds it: the handle until finish (then NULL,
  * so the core gets the span's memory back at once, not at the next GC)
@@ -35,65 +48,127 @@ typedef struct otel_swig_instrument {
     int is_int;
 } otel_swig_instrument;
 
+/* A measurement as the host gave it: an integer, or else a double. */
 typedef struct otel_swig_number {
     int is_int;
     int64_t i;
     double d;
 } otel_swig_number;
 
-static void otel_swig_tracer_free(otel_swig_tracer *t) {
-    if (!t) return;
-    otel_tracer_provider_release(t->tp);
-    free(t);
-}
-
-static void otel_swig_meter_free(otel_swig_meter *m) {
-    if (!m) return;
-    otel_meter_provider_release(m->mp);
-    free(m);
-}
-
-static void otel_swig_instrument_free(otel_swig_instrument *i) {
-    if (!i) return;
-    otel_meter_provider_release(i->mp);
-    free(i);
-}
+/* What the host's garbage collector calls for each box (NULL: nothing). */
+void otel_swig_tracer_free(otel_swig_tracer *t);
+void otel_swig_meter_free(otel_swig_meter *m);
+void otel_swig_instrument_free(otel_swig_instrument *i);
 
 /* A new reference on the box's span; once finished, a non-recording span
- * with its ids (enough to be a parent or a link target). */
-static otel_span *otel_swig_span_ref(const otel_swig_span *b) {
-    otel_span *s = NULL;
-    if (!b) return NULL;
-    if (b->s) return otel_span_retain(b->s);
-    return otel_span_wrap(&s, &b->sc, NULL, 0) == OTEL_OK ? s : NULL;
-}
+ * with its ids (enough to be a parent or a link target). NULL for NULL. */
+otel_span *otel_swig_span_ref(const otel_swig_span *b);
 
-/* A new context: the current one with the box's span in it. */
-static otel_context *otel_swig_span_context(const otel_swig_span *b) {
-    otel_span *s = otel_swig_span_ref(b);
-    otel_context *c = s ? otel_context_with_span(NULL, s) : NULL;
-    otel_span_release(s);
-    return c;
-}
+/* A new context: the current one with the box's span in it (the typemaps
+ * of a PARENT that is a span release it after the call). */
+otel_context *otel_swig_span_context(const otel_swig_span *b);
+#endif /* !SWIG */
 
-static otel_swig_span otel_swig_box(otel_span *s) {
-    otel_swig_span b;
-    b.s = s;
-    otel_span_get_context(s, &b.sc);
-    return b;
-}
+/* ---- what the host languages call (as <name>, without otel_swig_) ---- */
 
-static const char *otel_swig_hex(const uint8_t *p, int n, char *buf) {
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < n; i++) {
-        buf[2 * i] = digits[p[i] >> 4];
-        buf[2 * i + 1] = digits[p[i] & 15];
-    }
-    buf[2 * n] = 0;
-    return buf;
-}
+const char *otel_swig_version(void);
+const char *otel_swig_last_error(void);
+/* Wall-clock ns since the epoch (a double: exact to the microsecond until
+ * 2255), for timing in a language whose clock is coarse (Lua's os.time). */
+double otel_swig_now_ns(void);
 
-/* The manual reader configure_metrics(memory) attaches, for tests. */
-static otel_metric_reader *otel_swig_memory_reader;
+/* -- configuration */
+
+/* Strict: a bad value set from Lua or Ruby makes configure fail with a
+ * message naming the option (the environment's stay warnings). */
+otel_options *otel_swig_options_new(void);
+/* 0 on success, else an otel_status (the message is last_error()) */
+int otel_swig_options_set(otel_options *o, const char *name, const char *value);
+/* Makes a provider from `o` the process-wide one; 0 or an otel_status. */
+int otel_swig_configure(otel_options *o);
+/* Flush / shut down the process-wide provider; 0 or an otel_status. */
+int otel_swig_force_flush(uint32_t timeout_ms);
+int otel_swig_shutdown(uint32_t timeout_ms);
+/* A counter of the global provider's stats by name ("spans_started", ...);
+ * -1 for an unknown name. */
+double otel_swig_stat(const char *name);
+
+/* -- tracers and spans */
+
+/* A tracer of the process-wide provider; when none was set (by configure
+ * or by a host program), one from the environment becomes it. */
+otel_swig_tracer *otel_swig_get_tracer(const char *name, const char *version);
+/* parent: nil (the current context of this thread), a context or a span */
+otel_swig_span otel_swig_start_span(otel_swig_tracer *t, const char *name, int kind,
+                                    const otel_attr *attrs, size_t n_attrs,
+                                    otel_context *PARENT);
+/* The span current on this thread, for code a host program calls inside
+ * its own span (none: a no-op span with all-zero ids). */
+otel_swig_span otel_swig_current_span(void);
+/* Ends the span and gives it back to the core; the box keeps the ids. */
+void otel_swig_end_span(otel_swig_span *b);
+int otel_swig_is_recording(otel_swig_span *b);
+int otel_swig_is_sampled(otel_swig_span *b);
+void otel_swig_set_attribute(otel_swig_span *b, const char *KEY, const otel_attr *VALUE);
+void otel_swig_set_attributes(otel_swig_span *b, const otel_attr *attrs, size_t n_attrs);
+void otel_swig_add_event(otel_swig_span *b, const char *KEY, const otel_attr *attrs,
+                         size_t n_attrs);
+void otel_swig_add_link(otel_swig_span *b, otel_swig_span *target, const otel_attr *attrs,
+                        size_t n_attrs);
+void otel_swig_record_exception(otel_swig_span *b, const char *type, const char *message,
+                                const char *stacktrace);
+void otel_swig_set_status(otel_swig_span *b, int code, const char *description);
+void otel_swig_update_name(otel_swig_span *b, const char *KEY);
+/* hex ids (a thread-local buffer, valid until the next call on the
+ * thread), all zeros for a non-recording span without a parent */
+const char *otel_swig_trace_id(otel_swig_span *b);
+const char *otel_swig_span_id(otel_swig_span *b);
+
+/* -- contexts */
+
+otel_context *otel_swig_context_with_span(otel_swig_span *b);
+/* Makes a context (or a span's) current on this thread; the token for
+ * detach. A double: exact up to 2^53 attaches per thread. */
+double otel_swig_attach(otel_context *PARENT);
+/* 0, or an otel_status (a token that is not one of ours: 0, nothing done) */
+int otel_swig_detach(double token);
+
+/* -- propagation (the global propagator, OTEL_PROPAGATORS) */
+
+otel_headers *otel_swig_headers_new(void);
+int otel_swig_headers_add(otel_headers *h, const char *name, const char *value);
+int otel_swig_headers_count(otel_headers *h);
+/* the name / value of header i (borrowed from h), NULL out of range */
+const char *otel_swig_headers_name(otel_headers *h, int i);
+const char *otel_swig_headers_value(otel_headers *h, int i);
+/* PARENT nil: the current context of this thread */
+void otel_swig_inject(otel_headers *h, otel_context *PARENT);
+otel_context *otel_swig_extract(otel_headers *h);
+
+/* -- metrics */
+
+/* Makes a meter provider from `o` the process-wide one; `memory`: also a
+ * manual reader that metric_value() reads (tests). 0 or an otel_status. */
+int otel_swig_configure_metrics(otel_options *o, int memory);
+/* A meter of the process-wide meter provider (one from the environment
+ * when none was set). */
+otel_swig_meter *otel_swig_get_meter(const char *name, const char *version);
+/* nil on a bad name (the message is last_error()). */
+otel_swig_instrument *otel_swig_create_instrument(otel_swig_meter *m, int kind, int number,
+                                                  const char *name, const char *unit,
+                                                  const char *description);
+/* An integer into an integer instrument as is; anything else as a double.
+ * 0, or 1 when a finite float that is not a whole number meets an integer
+ * instrument, which the core drops and counts: the layers raise for it
+ * (a user's mistake, not data). The core decides everything else. */
+int otel_swig_record(otel_swig_instrument *i, otel_swig_number v, const otel_attr *attrs,
+                     size_t n_attrs);
+/* For tests: the sum over points of metric `name` in the memory reader
+ * (histograms: the count); NaN when absent. */
+double otel_swig_metric_value(const char *name);
+
+#if !defined(SWIG) && defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #endif /* OTEL_SWIG_H */

@@ -7,8 +7,9 @@ import os
 import threading
 import weakref
 
-from . import OtelError, _attrs, _b, _check, _new_options, _timeout_ms
-from ._native import ffi, lib
+from ._core import _OK, OtelError, _b, _check, _timeout_ms, ffi, lib
+from ._options import _configured_settings, _new_options
+from .attributes import _attr_value, _attrs
 
 try:
     from opentelemetry import metrics as _api
@@ -24,8 +25,12 @@ except ImportError:  # pragma: no cover
     _ApiGauge = _ApiObsCounter = _ApiObsUpDown = _ApiObsGauge = object
     _Observation = _CallbackOptions = None
 
-COUNTER, UP_DOWN, HISTOGRAM, GAUGE, OBS_COUNTER, OBS_UP_DOWN, OBS_GAUGE = range(1, 8)
-INT64, DOUBLE = 1, 2
+COUNTER, UP_DOWN, HISTOGRAM, GAUGE = (lib.OTEL_INSTRUMENT_COUNTER, lib.OTEL_INSTRUMENT_UP_DOWN_COUNTER,
+                                      lib.OTEL_INSTRUMENT_HISTOGRAM, lib.OTEL_INSTRUMENT_GAUGE)
+OBS_COUNTER, OBS_UP_DOWN, OBS_GAUGE = (lib.OTEL_INSTRUMENT_OBSERVABLE_COUNTER,
+                                       lib.OTEL_INSTRUMENT_OBSERVABLE_UP_DOWN_COUNTER,
+                                       lib.OTEL_INSTRUMENT_OBSERVABLE_GAUGE)
+INT64, DOUBLE = lib.OTEL_NUMBER_INT64, lib.OTEL_NUMBER_DOUBLE
 
 
 def _out_of_range(what, value):
@@ -267,7 +272,7 @@ class MeterProvider(_ApiMeterProvider):
             lib.otel_options_free(o)
         if exporter == "memory":
             r = ffi.new("otel_metric_reader **")
-            _check(lib.otel_metric_reader_manual_new(r, 2), "manual reader")
+            _check(lib.otel_metric_reader_manual_new(r, lib.OTEL_TEMPORALITY_CUMULATIVE), "manual reader")
             _check(lib.otel_meter_provider_add_reader(self._mp, r[0]), "add reader")
             self._reader = r[0]
 
@@ -290,7 +295,6 @@ class MeterProvider(_ApiMeterProvider):
         histograms the value is (count, sum)."""
         if self._reader is None:
             raise ValueError('collect() needs MeterProvider(exporter="memory")')
-        from . import _attr_value
         d = ffi.new("otel_metrics_data **")
         _check(lib.otel_metric_reader_collect(self._reader, d), "collect")
         out = {}
@@ -310,17 +314,20 @@ class MeterProvider(_ApiMeterProvider):
                     lib.otel_metrics_data_point_attrs(d[0], i, p, attrs, na)
                     a = {ffi.unpack(attrs[0][k].key, attrs[0][k].key_len).decode(): _attr_value(attrs[0][k])
                          for k in range(na[0])}
-                    value = (cnt[0], sm[0]) if kind[0] == 3 else (iv[0] if is_int[0] else dv[0])
+                    if kind[0] == lib.OTEL_METRIC_HISTOGRAM:
+                        value = (cnt[0], sm[0])
+                    else:
+                        value = iv[0] if is_int[0] else dv[0]
                     points.append((a, value))
         finally:
             lib.otel_metrics_data_release(d[0])
         return out
 
     def force_flush(self, timeout_millis=30000):
-        return lib.otel_meter_provider_force_flush(self._mp, _timeout_ms(timeout_millis)) == 0
+        return lib.otel_meter_provider_force_flush(self._mp, _timeout_ms(timeout_millis)) == _OK
 
     def shutdown(self, timeout_millis=30000):
-        return lib.otel_meter_provider_shutdown(self._mp, _timeout_ms(timeout_millis)) == 0
+        return lib.otel_meter_provider_shutdown(self._mp, _timeout_ms(timeout_millis)) == _OK
 
     def __del__(self):
         if getattr(self, "_reader", None) is not None:
@@ -346,8 +353,7 @@ def get_meter(name, version=None, schema_url=None):
             if host != ffi.NULL:
                 _global = MeterProvider(_handle=host)
             else:
-                from . import _configured
-                _global = MeterProvider(**_configured)
+                _global = MeterProvider(**_configured_settings())
                 lib.otel_meter_provider_set_global(_global._mp)
     return _global.get_meter(name, version, schema_url)
 

@@ -17,8 +17,11 @@ returns is that context plus the remote span (an ``otel_core.Span`` that
 is not recording) and the baggage found in the carrier. Without the API,
 ``context`` is a Span and extract returns a dict ``{"span": Span or None,
 "baggage": {name: value}}``."""
-from . import _ADOPT, _HAVE_API, _b, _c_parent, _check, _new_options, _parent_span, _addr, Span
-from ._native import ffi, lib
+from ._api import _HAVE_API
+from ._core import _ADOPT, _OK, _ROOT, _addr, _b, _check, ffi, lib
+from ._options import _new_options
+from .context import _c_parent, _parent_span
+from .span import Span, _INTERNAL
 
 if _HAVE_API:
     from opentelemetry import baggage as _api_baggage
@@ -167,12 +170,12 @@ class Propagator(_Base):
         ctx = self._extract_c(carrier, getter)
         try:
             c_span = lib.otel_context_get_span(ctx)
-            span = Span(_addr(lib.otel_span_retain(c_span)), 1, _ADOPT) if c_span != ffi.NULL else None
+            span = Span(_addr(lib.otel_span_retain(c_span)), _INTERNAL, _ADOPT) if c_span != ffi.NULL else None
             entries = {}
             bag = lib.otel_context_get_baggage(ctx)
             name, value = ffi.new("char **"), ffi.new("char **")
             for i in range(lib.otel_baggage_count(bag)):
-                if lib.otel_baggage_entry(bag, i, name, value, ffi.NULL) == 0:
+                if lib.otel_baggage_entry(bag, i, name, value, ffi.NULL) == _OK:
                     entries[ffi.string(name[0]).decode()] = ffi.string(value[0]).decode()
         finally:
             lib.otel_context_release(ctx)
@@ -184,9 +187,6 @@ class Propagator(_Base):
         for k, v in entries.items():
             out = _api_baggage.set_baggage(k, v, out)
         return out
-
-
-_ROOT = lib.otel_context_root()
 
 
 class CorePropagator(Propagator):
@@ -284,3 +284,34 @@ def set_global(propagator):
     if _HAVE_API:
         from opentelemetry import propagate
         propagate.set_global_textmap(propagator)
+
+
+def inject(carrier=None, context=None):
+    """Writes the current span (or the one in `context`, a Span or an
+    opentelemetry Context) and the baggage into `carrier`, a dict (a new one
+    when None), with the propagators OTEL_PROPAGATORS names (or the ones
+    ``propagators.set_global`` set). Returns the carrier."""
+    return CorePropagator().inject({} if carrier is None else carrier, context)
+
+
+def extract(carrier):
+    """The remote parent in `carrier` (a mapping of header names, any case,
+    to str or list of str) as a Span to pass as `context=`, or None."""
+    if not hasattr(carrier, "items"):
+        raise TypeError("carrier must be a mapping, not %s" % type(carrier).__name__)
+    h = ffi.new("otel_headers **")
+    _check(lib.otel_headers_new(h), "headers_new")
+    p = lib.otel_propagator_get_global()
+    try:
+        for k, v in carrier.items():
+            for one in (v if isinstance(v, (list, tuple)) else [v]):
+                kb, vb = _b(k, "header name"), _b(one, "header value")
+                lib.otel_headers_add_n(h[0], kb, len(kb), vb, len(vb))
+        ctx = lib.otel_propagator_extract_headers(p, lib.otel_context_root(), h[0])
+        span = lib.otel_context_get_span(ctx)
+        out = Span(_addr(lib.otel_span_retain(span)), _INTERNAL, _ADOPT) if span != ffi.NULL else None
+        lib.otel_context_release(ctx)
+        return out
+    finally:
+        lib.otel_propagator_release(p)
+        lib.otel_headers_free(h[0])

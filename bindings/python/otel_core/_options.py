@@ -1,0 +1,46 @@
+"""Configuration: OTEL_* keywords into an otel_options handle (what every
+provider and propagators.from_env are made from), and the keywords
+configure() was last given, which the meter provider get_meter() makes on
+first use takes too."""
+from ._core import _b, _check, ffi, lib
+
+_configured = {}
+
+
+def _remember(settings):
+    """Keeps configure()'s keywords for the providers made later."""
+    global _configured
+    _configured = dict(settings)
+
+
+def _configured_settings():
+    return dict(_configured)
+
+
+def _new_options(settings):
+    """An otel_options from keywords: `service_name` means OTEL_SERVICE_NAME
+    (upper-case names are taken as they are). The caller frees it."""
+    opts = ffi.new("otel_options **")
+    _check(lib.otel_options_new(opts), "options_new")
+    o = opts[0]
+    # strict: a value given here that the core cannot use is a ValueError
+    # (from the environment it stays a warning, as the specification says)
+    lib.otel_options_set_strict(o, 1)
+    try:
+        for key, value in settings.items():
+            if value is None:  # not set here: the environment's value applies
+                continue
+            if not isinstance(value, (str, int, float)):
+                raise TypeError("option %r must be str, int, float or bool, not %s"
+                                % (key, type(value).__name__))
+            name = key if key.isupper() else "OTEL_" + key.upper()
+            nb, vb = _b(name), _b(str(value).lower() if isinstance(value, bool) else str(value))
+            st = lib.otel_options_set_n(o, nb, len(nb), vb, len(vb))
+            if st == lib.OTEL_ERR_NOT_FOUND:  # as Python treats an unknown keyword
+                raise TypeError("unknown option %r (%s is not an OTEL_* setting this SDK reads)"
+                                % (key, name))
+            _check(st, "option %s" % name)
+    except BaseException:
+        lib.otel_options_free(o)
+        raise
+    return o
