@@ -56,7 +56,7 @@ if [ -n "$asan" ] && [ -e "$asan/libotel_core.so.1" ]; then
     if [ -e "$rt" ] && OTEL_CORE_LIBDIR=$asan OTEL_PY_BUILD_BASE=$asan/python \
             "$py" -m pip install -q --no-deps --target "$site" "$root"; then
         run_pytest "libotel_core in $asan (ASan+UBSan)" PYTHONPATH="$site" OTEL_CORE_LIBDIR="$asan" \
-            LD_PRELOAD="$rt" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+            LD_PRELOAD="$rt" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 OTEL_TEST_ASAN=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     else
         echo "python: the ASan run could not be set up (runtime: ${rt:-none})"
