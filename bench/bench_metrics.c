@@ -98,7 +98,7 @@ static void bench(const char *name, otel_instrument *inst, mode m, long iters) {
         printf("}\n");
         fflush(stdout);
     }
-    otel_bound_instrument_release(proto.bound);
+    otel_bound_instrument_free(proto.bound);
 }
 
 int main(int argc, char **argv) {

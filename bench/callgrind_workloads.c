@@ -104,7 +104,7 @@ int main(int argc, char **argv) {
     }
     work(n / 10 + 100); /* warm-up, not collected */
     measured(n);
-    otel_bound_instrument_release(bound);
+    otel_bound_instrument_free(bound);
     if (tp) {
         otel_tracer_provider_shutdown(tp, 10000);
         otel_tracer_provider_release(tp);

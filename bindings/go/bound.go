@@ -53,7 +53,7 @@ func (r *boundRegistry) deleteHandles() {
 func (r *boundRegistry) releaseAll() {
 	r.mu.Lock()
 	for _, b := range r.hs {
-		C.otel_bound_instrument_release(b)
+		C.otel_bound_instrument_free(b)
 	}
 	r.hs = nil
 	r.mu.Unlock()
@@ -89,7 +89,7 @@ func (b *bindings) bound(h *C.otel_instrument, set attribute.Set) *C.otel_bound_
 	}
 	b.mu.Unlock()
 	if nb != nil { // another goroutine bound it first
-		C.otel_bound_instrument_release(nb)
+		C.otel_bound_instrument_free(nb)
 	} else {
 		b.owner.mu.Lock()
 		b.owner.hs = append(b.owner.hs, bi)

@@ -104,7 +104,7 @@ func (r *ManualReader) Collect(ctx context.Context) ([]Metric, error) {
 	if err := callErr("collect", func() C.otel_status { return C.otel_metric_reader_collect(r.h, &d) }); err != nil {
 		return nil, err
 	}
-	defer C.otel_metrics_data_release(d)
+	defer C.otel_metrics_data_free(d)
 	defer runtime.KeepAlive(r)
 	out := make([]Metric, 0, int(C.otel_metrics_data_count(d)))
 	for i := C.size_t(0); i < C.otel_metrics_data_count(d); i++ {

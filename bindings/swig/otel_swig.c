@@ -83,14 +83,14 @@ int otel_swig_configure(otel_options *o) {
     return 0;
 }
 int otel_swig_force_flush(uint32_t timeout_ms) {
-    return (int)otel_tracer_provider_force_flush(otel_tracer_provider_global(), timeout_ms);
+    return (int)otel_tracer_provider_force_flush(otel_tracer_provider_global_borrowed(), timeout_ms);
 }
 int otel_swig_shutdown(uint32_t timeout_ms) {
-    return (int)otel_tracer_provider_shutdown(otel_tracer_provider_global(), timeout_ms);
+    return (int)otel_tracer_provider_shutdown(otel_tracer_provider_global_borrowed(), timeout_ms);
 }
 double otel_swig_stat(const char *name) {
     uint64_t v[64];
-    size_t n = otel_tracer_provider_get_stats(otel_tracer_provider_global(), v, 64);
+    size_t n = otel_tracer_provider_get_stats(otel_tracer_provider_global_borrowed(), v, 64);
     for (size_t i = 0; name && i < n; i++)
         if (strcmp(otel_stat_name((int)i), name) == 0) return (double)v[i];
     return -1;
@@ -293,6 +293,6 @@ double otel_swig_metric_value(const char *name) {
             total += kind == OTEL_METRIC_HISTOGRAM ? (double)count : is_int ? (double)iv : dv;
         }
     }
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     return total;
 }

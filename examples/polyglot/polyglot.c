@@ -202,7 +202,7 @@ static void print_metrics(otel_metric_reader *r) {
                 printf("    %-20s %.3f %s\n", name, dv, unit);
         }
     }
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 
 /* ---- the tree ------------------------------------------------------------------- */

@@ -95,6 +95,9 @@ typedef struct otel_view otel_view;
  * @return OTEL_ERR_INVALID_ARGUMENT, OTEL_ERR_NO_MEMORY. @since 1.0
  */
 OTEL_API otel_status otel_view_new(otel_view **out, const char *instrument_name);
+/** otel_view_new with a pointer + length pattern (NULL with length 0:
+ *  `*`). @since 1.0 */
+OTEL_API otel_status otel_view_new_n(otel_view **out, const char *instrument_name, size_t len);
 /**
  * Narrows the selection: instrument kind (0: any), unit, meter name,
  * version and schema URL (NULL: any). @since 1.0
@@ -188,7 +191,7 @@ OTEL_API otel_status otel_metric_reader_memory_new(otel_metric_reader **out,
 
 /**
  * Takes the oldest export an in-memory reader kept.
- * @return the data (yours: release with otel_metrics_data_release), or
+ * @return the data (yours: free with otel_metrics_data_free), or
  *   NULL when none is left, `r` is NULL or not an in-memory reader, or its
  *   provider is gone (what it kept went with it). Thread-safe. @since 1.0
  */
@@ -196,7 +199,7 @@ OTEL_API otel_metrics_data *otel_metric_reader_memory_take(otel_metric_reader *r
 
 /**
  * Collects now: runs the asynchronous callbacks and snapshots every series.
- * @param out receives the data (release with otel_metrics_data_release).
+ * @param out receives the data (free with otel_metrics_data_free).
  * @return OTEL_ERR_INVALID_ARGUMENT (NULL, or a reader of no provider),
  *   OTEL_ERR_SHUTDOWN, OTEL_ERR_NO_MEMORY. Thread-safe. @since 1.0
  */
@@ -310,6 +313,13 @@ OTEL_API uint64_t otel_meter_provider_dropped(const otel_meter_provider *mp);
 OTEL_API otel_status otel_meter_create_instrument(otel_instrument **out, otel_meter *meter,
                                                   int kind, int number_type, const char *name,
                                                   const char *unit, const char *description);
+/** otel_meter_create_instrument with pointer + length strings (unit and
+ *  description may be NULL with length 0; a string holding a NUL is
+ *  OTEL_ERR_INVALID_ARGUMENT). Thread-safe. @since 1.0 */
+OTEL_API otel_status otel_meter_create_instrument_n(otel_instrument **out, otel_meter *meter, int kind,
+                                                    int number_type, const char *name, size_t name_len,
+                                                    const char *unit, size_t unit_len,
+                                                    const char *description, size_t description_len);
 
 /**
  * Advisory explicit bucket boundaries for a histogram (strictly
@@ -378,7 +388,7 @@ OTEL_API void otel_histogram_record_i64(otel_instrument *h, int64_t v, const ote
  * sums under the trace_based filter (their few-nanosecond path reads no
  * span); with always_on they are offered too.
  * @return NULL for NULL or other instrument kinds, or out of memory; free
- *   with otel_bound_instrument_release. @since 1.0
+ *   with otel_bound_instrument_free. @since 1.0
  */
 OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, const otel_attr *attrs,
                                                      size_t n_attrs);
@@ -387,7 +397,7 @@ OTEL_API void otel_bound_record_i64(otel_bound_instrument *b, int64_t value);
 /** @copydoc otel_bound_record_i64 */
 OTEL_API void otel_bound_record_f64(otel_bound_instrument *b, double value);
 /** Frees a bound handle (the series stays). NULL is ignored. @since 1.0 */
-OTEL_API void otel_bound_instrument_release(otel_bound_instrument *b);
+OTEL_API void otel_bound_instrument_free(otel_bound_instrument *b);
 
 /* ---- asynchronous instruments ----------------------------------------------------------- */
 
@@ -424,7 +434,7 @@ OTEL_API void otel_observer_observe_f64(otel_observer *observer, otel_instrument
 /* ---- collected data ------------------------------------------------------------------------ */
 
 /** Releases collected data. NULL is ignored. @since 1.0 */
-OTEL_API void otel_metrics_data_release(otel_metrics_data *d);
+OTEL_API void otel_metrics_data_free(otel_metrics_data *d);
 /** The number of metrics (one per instrument with data). @since 1.0 */
 OTEL_API size_t otel_metrics_data_count(const otel_metrics_data *d);
 /**

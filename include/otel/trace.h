@@ -132,12 +132,12 @@ OTEL_API otel_status otel_tracer_provider_shutdown(otel_tracer_provider *tp, uin
  * @return borrowed; valid until the global is replaced (retain it to keep
  *   it longer). Never NULL. Thread-safe. @since 1.0
  */
-OTEL_API otel_tracer_provider *otel_tracer_provider_global(void);
+OTEL_API otel_tracer_provider *otel_tracer_provider_global_borrowed(void);
 
 /**
  * The provider last passed to otel_tracer_provider_set_global(), as a new
  * reference (release it), or NULL when none was set. Unlike
- * otel_tracer_provider_global() it is safe against another thread replacing
+ * otel_tracer_provider_global_borrowed() it is safe against another thread replacing
  * the global at the same moment, and tells "not configured" apart: what an
  * embedded interpreter's binding uses to join the host's pipeline.
  * Thread-safe. @since 1.0
@@ -295,22 +295,42 @@ OTEL_API void otel_span_set_attribute_str_n(otel_span *span, const char *key, si
                                             const char *value, size_t value_len);
 /** Sets a boolean attribute (0 false, else true). @since 1.0 */
 OTEL_API void otel_span_set_attribute_bool(otel_span *span, const char *key, int value);
+/** otel_span_set_attribute_bool with a pointer + length key. @since 1.0 */
+OTEL_API void otel_span_set_attribute_bool_n(otel_span *span, const char *key, size_t key_len, int value);
 /** Sets an int64 attribute. @since 1.0 */
 OTEL_API void otel_span_set_attribute_i64(otel_span *span, const char *key, int64_t value);
+/** otel_span_set_attribute_i64 with a pointer + length key. @since 1.0 */
+OTEL_API void otel_span_set_attribute_i64_n(otel_span *span, const char *key, size_t key_len,
+                                            int64_t value);
 /** Sets a double attribute. @since 1.0 */
 OTEL_API void otel_span_set_attribute_f64(otel_span *span, const char *key, double value);
+/** otel_span_set_attribute_f64 with a pointer + length key. @since 1.0 */
+OTEL_API void otel_span_set_attribute_f64_n(otel_span *span, const char *key, size_t key_len,
+                                            double value);
 /** Sets a string array attribute (copied). @since 1.0 */
 OTEL_API void otel_span_set_attribute_str_array(otel_span *span, const char *key,
                                                 const otel_str *values, size_t count);
+/** otel_span_set_attribute_str_array with a pointer + length key. @since 1.0 */
+OTEL_API void otel_span_set_attribute_str_array_n(otel_span *span, const char *key, size_t key_len,
+                                                  const otel_str *values, size_t count);
 /** Sets a boolean array attribute (copied). @since 1.0 */
 OTEL_API void otel_span_set_attribute_bool_array(otel_span *span, const char *key,
                                                  const int *values, size_t count);
+/** otel_span_set_attribute_bool_array with a pointer + length key. @since 1.0 */
+OTEL_API void otel_span_set_attribute_bool_array_n(otel_span *span, const char *key, size_t key_len,
+                                                   const int *values, size_t count);
 /** Sets an int64 array attribute (copied). @since 1.0 */
 OTEL_API void otel_span_set_attribute_i64_array(otel_span *span, const char *key,
                                                 const int64_t *values, size_t count);
+/** otel_span_set_attribute_i64_array with a pointer + length key. @since 1.0 */
+OTEL_API void otel_span_set_attribute_i64_array_n(otel_span *span, const char *key, size_t key_len,
+                                                  const int64_t *values, size_t count);
 /** Sets a double array attribute (copied). @since 1.0 */
 OTEL_API void otel_span_set_attribute_f64_array(otel_span *span, const char *key,
                                                 const double *values, size_t count);
+/** otel_span_set_attribute_f64_array with a pointer + length key. @since 1.0 */
+OTEL_API void otel_span_set_attribute_f64_array_n(otel_span *span, const char *key, size_t key_len,
+                                                  const double *values, size_t count);
 
 /**
  * Sets several attributes at once (copied). A key set again replaces its

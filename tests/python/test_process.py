@@ -25,7 +25,7 @@ def _c_helper(tmp_path):
     src = tmp_path / "helper.c"
     src.write_text('#include <otel/otel.h>\n'
                    'void helper_work(otel_context *parent, const char *name) {\n'
-                   '  otel_tracer_provider *tp = otel_tracer_provider_global(); /* borrowed */\n'
+                   '  otel_tracer_provider *tp = otel_tracer_provider_global_borrowed(); /* borrowed */\n'
                    '  otel_tracer *t = otel_tracer_provider_get_tracer(tp, "c-helper", NULL, NULL);\n'
                    '  otel_span *s = otel_tracer_start_span(t, name, OTEL_SPAN_KIND_INTERNAL, parent);\n'
                    '  otel_span_set_attribute_str(s, "lang", "c");\n'

@@ -104,7 +104,7 @@ static void collect_manual(void) {
     otel_metrics_data *d = NULL;
     if (otel_metric_reader_collect(manual, &d) == OTEL_OK && d) {
         atomic_fetch_add(&delta_requests_sum, int_sum(d, "requests"));
-        otel_metrics_data_release(d);
+        otel_metrics_data_free(d);
     }
 }
 
@@ -160,7 +160,7 @@ static void *producer(void *arg) {
         if (i % 64 == 0) otel_tracer_provider_release(otel_tracer_provider_get_global());
     }
     otel_baggage_release(bg);
-    otel_bound_instrument_release(busy);
+    otel_bound_instrument_free(busy);
     otel_headers_free(h);
     return NULL;
 }

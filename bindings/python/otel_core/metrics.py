@@ -119,7 +119,7 @@ class _Bound:
     def __del__(self):
         h, self._h = getattr(self, "_h", None), None
         if h is not None:
-            lib.otel_bound_instrument_release(h)
+            lib.otel_bound_instrument_free(h)
 
 
 class Counter(_Instrument, _ApiCounter):
@@ -320,7 +320,7 @@ class MeterProvider(_ApiMeterProvider):
                         value = iv[0] if is_int[0] else dv[0]
                     points.append((a, value))
         finally:
-            lib.otel_metrics_data_release(d[0])
+            lib.otel_metrics_data_free(d[0])
         return out
 
     def force_flush(self, timeout_millis=30000):

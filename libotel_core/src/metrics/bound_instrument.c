@@ -45,7 +45,7 @@ OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, cons
     FILTERED(inst, attrs, n_attrs)
     otel_bound_instrument *b = aligned_alloc(64, sizeof *b);
     if (!b) {
-        otel_bound_instrument_release(also);
+        otel_bound_instrument_free(also);
         return NULL;
     }
     memset(b, 0, sizeof *b);
@@ -76,7 +76,7 @@ OTEL_API otel_bound_instrument *otel_instrument_bind(otel_instrument *inst, cons
     otel__reclaim_exit(outer);
     if (!series) {
         free(b);
-        otel_bound_instrument_release(also);
+        otel_bound_instrument_free(also);
         return NULL;
     }
     return b;
@@ -150,7 +150,7 @@ void otel__metrics_bound_sums(const otel__series *s, int64_t *i, double *d) {
         }
 }
 
-OTEL_API void otel_bound_instrument_release(otel_bound_instrument *b) {
+OTEL_API void otel_bound_instrument_free(otel_bound_instrument *b) {
     if (!b) return;
     otel_instrument *inst = b->inst;
     pthread_mutex_lock(&inst->lock);
@@ -169,6 +169,6 @@ OTEL_API void otel_bound_instrument_release(otel_bound_instrument *b) {
     atomic_fetch_add(&b->series->i, i);
     if (d != 0) atomic_add_double(&b->series->d, d);
     pthread_mutex_unlock(&inst->lock);
-    otel_bound_instrument_release(b->also);
+    otel_bound_instrument_free(b->also);
     free(b);
 }

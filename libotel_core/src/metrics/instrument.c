@@ -201,3 +201,30 @@ void otel__metrics_instrument_free(otel_instrument *inst) {
     free(inst->keys);
     free(inst);
 }
+
+/* A pointer + length string as a NUL-terminated copy (NULL stays NULL);
+ * 0 when out of memory or when it holds a NUL. */
+static int dup_n(const char *s, size_t n, char **out) {
+    *out = NULL;
+    if (!s) return n == 0;
+    if (memchr(s, '\0', n)) return 0;
+    return (*out = strndup(s, n)) != NULL;
+}
+
+OTEL_API otel_status otel_meter_create_instrument_n(otel_instrument **out, otel_meter *m, int kind,
+                                                    int number, const char *name, size_t name_len,
+                                                    const char *unit, size_t unit_len,
+                                                    const char *description, size_t description_len) {
+    char *n = NULL, *u = NULL, *d = NULL;
+    otel_status st;
+    if (!dup_n(name, name_len, &n) || !dup_n(unit, unit_len, &u) || !dup_n(description, description_len, &d))
+        st = otel__fail(OTEL_ERR_INVALID_ARGUMENT,
+                        "create_instrument_n: a string holds a NUL, is NULL with a length, or memory ran out");
+    else
+        st = otel_meter_create_instrument(out, m, kind, number, n, u, d);
+    free(n);
+    free(u);
+    free(d);
+    return st;
+}
+

@@ -6,7 +6,7 @@
 #include "common/error.h"
 #include "metrics/internal.h"
 
-OTEL_API void otel_metrics_data_release(otel_metrics_data *d) {
+OTEL_API void otel_metrics_data_free(otel_metrics_data *d) {
     if (!d) return;
     otel__arena_free(&d->arena);
     free(d->metrics);

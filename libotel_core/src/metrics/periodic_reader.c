@@ -62,7 +62,7 @@ static otel_status export_once(otel_metric_reader *r, uint32_t timeout_ms) {
     otel_status st = otel__metrics_collect_borrowed(r, &d);
     if (st != OTEL_OK || !d->n_metrics) {
         pthread_mutex_unlock(&r->collect_lock);
-        if (d) otel_metrics_data_release(d);
+        if (d) otel_metrics_data_free(d);
         return st;
     }
     otel__stats_add(stats_of(r), OTEL_STAT_EXPORT_BATCHES, 1);
@@ -72,7 +72,7 @@ static otel_status export_once(otel_metric_reader *r, uint32_t timeout_ms) {
             st = p->sink(d, p->sink_ud); /* takes d */
         } else {
             otel__metrics_print(stdout, d);
-            otel_metrics_data_release(d);
+            otel_metrics_data_free(d);
         }
         pthread_mutex_unlock(&r->collect_lock);
         if (st != OTEL_OK) {
@@ -97,7 +97,7 @@ static otel_status export_once(otel_metric_reader *r, uint32_t timeout_ms) {
     } else {
         st = otel__metrics_encode_proto(d, r->provider->resource, &body, &len);
     }
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     otel__stats *stats = stats_of(r);
     pthread_mutex_unlock(&r->collect_lock);
     if (st != OTEL_OK) {

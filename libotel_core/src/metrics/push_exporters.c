@@ -17,7 +17,7 @@ typedef struct user_sink {
 static otel_status user_export(otel_metrics_data *d, void *ud) {
     const user_sink *u = ud;
     otel_status st = u->fn(d, u->user_data);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     return st;
 }
 
@@ -61,14 +61,14 @@ static otel_status memory_export(otel_metrics_data *d, void *ud) {
     pthread_mutex_unlock(&m->lock);
     if (old) {
         OTEL_LOG_W("metrics: the in-memory exporter holds %d exports; the oldest is dropped", KEEP);
-        otel_metrics_data_release(old);
+        otel_metrics_data_free(old);
     }
     return OTEL_OK;
 }
 
 static void memory_free(void *ud) {
     memory_store *m = ud;
-    for (size_t i = 0; i < m->n; i++) otel_metrics_data_release(m->items[(m->head + i) % KEEP]);
+    for (size_t i = 0; i < m->n; i++) otel_metrics_data_free(m->items[(m->head + i) % KEEP]);
     pthread_mutex_destroy(&m->lock);
     free(m);
 }

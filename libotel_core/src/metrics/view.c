@@ -64,6 +64,17 @@ OTEL_API otel_status otel_view_new(otel_view **out, const char *instrument_name)
     return OTEL_OK;
 }
 
+OTEL_API otel_status otel_view_new_n(otel_view **out, const char *instrument_name, size_t len) {
+    if (instrument_name && memchr(instrument_name, '\0', len))
+        return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "view_new_n: the name holds a NUL");
+    if (!instrument_name && len) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "view_new_n: NULL name with a length");
+    char *name = instrument_name ? strndup(instrument_name, len) : NULL;
+    if (instrument_name && !name) return otel__fail(OTEL_ERR_NO_MEMORY, "view_new_n: out of memory");
+    otel_status st = otel_view_new(out, name);
+    free(name);
+    return st;
+}
+
 static int set_str(char **slot, const char *s) {
     if (!s) return 1;
     char *d = strdup(s);

@@ -363,7 +363,7 @@ static void make_noop(void) {
     if (noop) noop->disabled = 1;
 }
 
-OTEL_API otel_tracer_provider *otel_tracer_provider_global(void) {
+OTEL_API otel_tracer_provider *otel_tracer_provider_global_borrowed(void) {
     otel_tracer_provider *tp = atomic_load_explicit(&global, memory_order_acquire);
     if (tp) return tp;
     pthread_once(&noop_once, make_noop);

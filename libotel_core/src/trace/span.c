@@ -260,38 +260,45 @@ OTEL_API void otel_span_set_attribute_str(otel_span *s, const char *key, const c
                    value ? strlen(value) : 0};
     set_one(s, &a);
 }
-OTEL_API void otel_span_set_attribute_bool(otel_span *s, const char *key, int value) {
-    otel_attr a = {key, KEYLEN(key), OTEL_VALUE_BOOL, value != 0, 0, 0, NULL, 0};
-    set_one(s, &a);
-}
-OTEL_API void otel_span_set_attribute_i64(otel_span *s, const char *key, int64_t value) {
-    otel_attr a = {key, KEYLEN(key), OTEL_VALUE_INT64, 0, value, 0, NULL, 0};
-    set_one(s, &a);
-}
-OTEL_API void otel_span_set_attribute_f64(otel_span *s, const char *key, double value) {
-    otel_attr a = {key, KEYLEN(key), OTEL_VALUE_DOUBLE, 0, 0, value, NULL, 0};
-    set_one(s, &a);
-}
-OTEL_API void otel_span_set_attribute_str_array(otel_span *s, const char *key,
-                                                const otel_str *values, size_t count) {
-    otel_attr a = {key, KEYLEN(key), OTEL_VALUE_STRING_ARRAY, 0, 0, 0, values, count};
-    set_one(s, &a);
-}
-OTEL_API void otel_span_set_attribute_bool_array(otel_span *s, const char *key,
-                                                 const int *values, size_t count) {
-    otel_attr a = {key, KEYLEN(key), OTEL_VALUE_BOOL_ARRAY, 0, 0, 0, values, count};
-    set_one(s, &a);
-}
-OTEL_API void otel_span_set_attribute_i64_array(otel_span *s, const char *key,
-                                                const int64_t *values, size_t count) {
-    otel_attr a = {key, KEYLEN(key), OTEL_VALUE_INT64_ARRAY, 0, 0, 0, values, count};
-    set_one(s, &a);
-}
-OTEL_API void otel_span_set_attribute_f64_array(otel_span *s, const char *key,
-                                                const double *values, size_t count) {
-    otel_attr a = {key, KEYLEN(key), OTEL_VALUE_DOUBLE_ARRAY, 0, 0, 0, values, count};
-    set_one(s, &a);
-}
+/* Each typed setter in two forms, the key NUL-terminated or pointer +
+ * length; one inline body so neither pays a call for the other. */
+#define OTEL__SETTER(suffix, ctype, vtype, fill)                                                   \
+    static inline __attribute__((always_inline)) void set_##suffix(otel_span *s, const char *key,  \
+                                                                   size_t key_len, ctype value) {  \
+        otel_attr a = {key, key_len, vtype, 0, 0, 0, NULL, 0};                                     \
+        fill;                                                                                      \
+        set_one(s, &a);                                                                            \
+    }                                                                                              \
+    OTEL_API void otel_span_set_attribute_##suffix(otel_span *s, const char *key, ctype value) {   \
+        set_##suffix(s, key, KEYLEN(key), value);                                                  \
+    }                                                                                              \
+    OTEL_API void otel_span_set_attribute_##suffix##_n(otel_span *s, const char *key,              \
+                                                       size_t key_len, ctype value) {              \
+        set_##suffix(s, key, key_len, value);                                                      \
+    }
+#define OTEL__ARRAY_SETTER(suffix, etype, vtype)                                                     \
+    static inline __attribute__((always_inline)) void set_##suffix(otel_span *s, const char *key,    \
+                                                                   size_t key_len,                   \
+                                                                   const etype *values, size_t n) {  \
+        otel_attr a = {key, key_len, vtype, 0, 0, 0, values, n};                                     \
+        set_one(s, &a);                                                                              \
+    }                                                                                                \
+    OTEL_API void otel_span_set_attribute_##suffix(otel_span *s, const char *key,                    \
+                                                   const etype *values, size_t count) {              \
+        set_##suffix(s, key, KEYLEN(key), values, count);                                            \
+    }                                                                                                \
+    OTEL_API void otel_span_set_attribute_##suffix##_n(otel_span *s, const char *key, size_t key_len,\
+                                                       const etype *values, size_t count) {          \
+        set_##suffix(s, key, key_len, values, count);                                                \
+    }
+
+OTEL__SETTER(bool, int, OTEL_VALUE_BOOL, a.bool_value = value != 0)
+OTEL__SETTER(i64, int64_t, OTEL_VALUE_INT64, a.int_value = value)
+OTEL__SETTER(f64, double, OTEL_VALUE_DOUBLE, a.double_value = value)
+OTEL__ARRAY_SETTER(str_array, otel_str, OTEL_VALUE_STRING_ARRAY)
+OTEL__ARRAY_SETTER(bool_array, int, OTEL_VALUE_BOOL_ARRAY)
+OTEL__ARRAY_SETTER(i64_array, int64_t, OTEL_VALUE_INT64_ARRAY)
+OTEL__ARRAY_SETTER(f64_array, double, OTEL_VALUE_DOUBLE_ARRAY)
 
 static void add_event_locked(otel_span *s, const char *name, size_t name_len,
                              const otel_attr *attrs, size_t n_attrs, uint64_t time_ns) {

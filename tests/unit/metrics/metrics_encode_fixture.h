@@ -32,7 +32,7 @@ static inline mx_request *mx_encode(otel_meter_provider *mp, otel_metric_reader 
         *json = strdup((const char *)b.p);
         otel__buf_free(&b);
     }
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     return req;
 }
 

@@ -37,7 +37,7 @@ static void *recorder(void *arg) {
             otel_bound_instrument *b = otel_instrument_bind(counter, a, 2);
             ck_assert_ptr_nonnull(b);
             otel_bound_record_i64(b, 2);
-            otel_bound_instrument_release(b);
+            otel_bound_instrument_free(b);
         }
     }
     return NULL;
@@ -89,12 +89,12 @@ static void *delta_collector(void *arg) {
         otel_metrics_data *d = NULL;
         ck_assert_int_eq(otel_metric_reader_collect(del, &d), OTEL_OK);
         totals(d, &s->sum, &s->count, &s->ecount);
-        otel_metrics_data_release(d);
+        otel_metrics_data_free(d);
         otel_metrics_data *c = NULL; /* the cumulative reader in between */
         ck_assert_int_eq(otel_metric_reader_collect(cum, &c), OTEL_OK);
         seen ignored = {0, 0, 0};
         totals(c, &ignored.sum, &ignored.count, &ignored.ecount); /* counts match buckets */
-        otel_metrics_data_release(c);
+        otel_metrics_data_free(c);
     }
     return NULL;
 }
@@ -131,7 +131,7 @@ START_TEST(test_sums_and_counts_conserved_under_concurrent_collection) {
     otel_metrics_data *d = NULL;
     ck_assert_int_eq(otel_metric_reader_collect(del, &d), OTEL_OK);
     totals(d, &s.sum, &s.count, &s.ecount);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     const int64_t want_sum = (int64_t)THREADS * (ROUNDS + 2 * ((ROUNDS + 63) / 64));
     ck_assert_int_eq(s.sum, want_sum);
     ck_assert_uint_eq(s.count, (uint64_t)THREADS * ROUNDS);
@@ -142,7 +142,7 @@ START_TEST(test_sums_and_counts_conserved_under_concurrent_collection) {
     size_t np;
     mx_find(d, "c.total", &np);
     ck_assert_uint_eq(np, 100); /* 99 sets and the overflow series */
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     ck_assert_int_eq(c.sum, want_sum);
     ck_assert_uint_eq(c.count, (uint64_t)THREADS * ROUNDS);
     ck_assert_uint_eq(c.ecount, (uint64_t)THREADS * ROUNDS);
@@ -182,7 +182,7 @@ static void *churn(void *arg) {
         otel_bound_instrument *b = otel_instrument_bind(c, a, 1);
         otel_bound_record_i64(b, 1);
         otel_counter_add_i64(c, 1, a, 1);
-        otel_bound_instrument_release(b);
+        otel_bound_instrument_free(b);
         ck_assert_int_eq(otel_meter_unregister_callback(m, id), OTEL_OK);
     }
     return NULL;
@@ -193,7 +193,7 @@ static void *collect_until_done(void *arg) {
     while (atomic_load(&running)) {
         otel_metrics_data *d = NULL;
         ck_assert_int_eq(otel_metric_reader_collect(r, &d), OTEL_OK);
-        otel_metrics_data_release(d);
+        otel_metrics_data_free(d);
     }
     return NULL;
 }
@@ -231,7 +231,7 @@ START_TEST(test_lifecycle_churn_while_collecting) {
     pthread_join(fl, NULL);
     ck_assert_int_eq(otel_meter_provider_force_flush(p, 5000), OTEL_OK);
     otel_metrics_data *d;
-    while ((d = otel_metric_reader_memory_take(mem))) otel_metrics_data_release(d);
+    while ((d = otel_metric_reader_memory_take(mem))) otel_metrics_data_free(d);
     /* the counters' totals: 2 per iteration (bound + unbound) */
     ck_assert_int_eq(otel_metric_reader_collect(c, &d), OTEL_OK);
     int64_t total = 0;
@@ -246,7 +246,7 @@ START_TEST(test_lifecycle_churn_while_collecting) {
             total += v;
         }
     }
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     ck_assert_int_eq(total, THREADS * 300 * 2);
     otel_metric_reader_release(c);
     otel_metric_reader_release(dl);

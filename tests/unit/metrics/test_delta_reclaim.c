@@ -66,7 +66,7 @@ static seen collect(otel_metric_reader *r, const char *name) {
         if (na == 1 && strcmp(a[0].key, "otel.metric.overflow") == 0) out.overflow = 1;
     }
     out.points = i >= 0 ? np : 0;
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     return out;
 }
 
@@ -156,7 +156,7 @@ START_TEST(test_bound_handle_keeps_its_series) {
     ck_assert_ptr_null(c->limbo);
     otel_bound_record_i64(b, 4);
     ck_assert_int_eq(collect(del, "bound").total, 4);
-    otel_bound_instrument_release(b);
+    otel_bound_instrument_free(b);
     otel_counter_add_i64(c, 1, a, 1);
     ck_assert_int_eq(collect(del, "bound").total, 1);
     collect(del, "bound");
@@ -166,7 +166,7 @@ START_TEST(test_bound_handle_keeps_its_series) {
     b = otel_instrument_bind(c, a, 1);
     otel_bound_record_i64(b, 2);
     ck_assert_int_eq(collect(del, "bound").total, 2);
-    otel_bound_instrument_release(b);
+    otel_bound_instrument_free(b);
 }
 END_TEST
 
@@ -201,7 +201,7 @@ START_TEST(test_histograms_of_both_kinds_are_reclaimed) {
                 ck_assert_uint_eq(count, 10);
             }
         }
-        otel_metrics_data_release(d);
+        otel_metrics_data_free(d);
         ck_assert_uint_eq(collect(del, "lat").points, 0); /* idle: retired */
     }
 }
@@ -224,7 +224,7 @@ START_TEST(test_collected_data_outlives_its_series) {
     ck_assert_uint_eq(na, 1);
     ck_assert_str_eq(pa[0].key, "tenant");
     ck_assert_int_eq(memcmp(pa[0].ptr, "a-rather-long-tenant-name-0123456789", pa[0].len), 0);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -275,7 +275,7 @@ START_TEST(test_sums_exact_while_series_churn) {
             otel_metrics_data_point(d, (size_t)i, p, NULL, NULL, NULL, NULL, NULL, &count, NULL, NULL, NULL);
             counted += (int64_t)count;
         }
-        otel_metrics_data_release(d);
+        otel_metrics_data_free(d);
         collections++;
         struct timespec ts = {0, 300000};
         nanosleep(&ts, NULL);

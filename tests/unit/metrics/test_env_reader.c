@@ -34,7 +34,7 @@ START_TEST(test_reader_added_before_the_first_meter_replaces_the_env_reader) {
     otel_metrics_data *d = NULL;
     ck_assert_int_eq(otel_metric_reader_collect(r, &d), OTEL_OK);
     ck_assert_uint_eq(otel_metrics_data_count(d), 1);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     otel_metric_reader_release(r);
     otel_meter_provider_release(mp);
 }

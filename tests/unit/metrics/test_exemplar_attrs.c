@@ -80,7 +80,7 @@ START_TEST(test_filtered_attributes_through_the_accessor) {
     i = mx_find(d, "plain", NULL);
     ck_assert_int_eq(otel_metrics_data_point_exemplar_attrs(d, (size_t)i, 0, 0, &ea, &en), OTEL_OK);
     ck_assert_uint_eq(en, 0);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 

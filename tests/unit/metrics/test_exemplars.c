@@ -98,11 +98,11 @@ START_TEST(test_trace_based_keeps_only_sampled_spans) {
     ck_assert_mem_eq(dp->exemplars[0]->span_id.data, sc.span_id, 8);
     opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(req, NULL);
     free(body);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     /* the reservoir starts over after a collection */
     otel_metric_reader_collect(r, &d);
     ck_assert_uint_eq(exemplars_of(d, 0, 0), 0);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -131,14 +131,14 @@ START_TEST(test_always_on_one_per_bucket_and_always_off) {
             ck_assert_mem_eq(tid, zero, 16); /* no span: no ids */
         }
     }
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     teardown();
     open_filter("always_off");
     h = otel_meter_histogram_f64(otel_meter_provider_get_meter(mp, "m", NULL, NULL), "h", NULL, NULL);
     record_in(h, 3, 1, NULL);
     otel_metric_reader_collect(r, &d);
     ck_assert_uint_eq(exemplars_of(d, 0, 0), 0);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -156,7 +156,7 @@ START_TEST(test_reservoir_sampling_is_uniform_enough) {
         int64_t iv = 0;
         otel_metrics_data_point_exemplar(d, 0, 0, 0, NULL, NULL, &iv, NULL, NULL, NULL);
         first += iv == 1;
-        otel_metrics_data_release(d);
+        otel_metrics_data_free(d);
     }
     ck_assert_int_gt(first, 200 - 60);
     ck_assert_int_lt(first, 200 + 60);

@@ -107,7 +107,7 @@ START_TEST(test_provider_exports_exponential_with_deltas_across_rescale) {
     size_t n;
     ck_assert_int_eq(otel_metrics_data_point_exp_buckets(d, 0, 0, &scale, &zeros, &offset, &counts, &n), OTEL_OK);
     int32_t first_scale = scale;
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     /* a value that forces a coarser scale, then the delta holds it alone */
     otel_histogram_record_f64(h, 4096, NULL, 0);
     otel_histogram_record_f64(h, 0, NULL, 0);
@@ -139,7 +139,7 @@ START_TEST(test_provider_exports_exponential_with_deltas_across_rescale) {
     ck_assert_int_eq(pm->exponential_histogram->aggregation_temporality, 1);
     opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(req, NULL);
     free(body);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     otel_metric_reader_release(del);
     otel_meter_provider_release(mp);
 }

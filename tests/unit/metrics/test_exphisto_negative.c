@@ -106,7 +106,7 @@ START_TEST(test_an_up_down_counter_as_an_exponential_histogram) {
     /* -20 lies in its bucket: (base^i, base^(i+1)] by magnitude */
     ck_assert_int_ge(otel__exph_index(20, scale), noff);
     ck_assert_int_lt(otel__exph_index(20, scale), noff + (int32_t)nn);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 
     /* an up-down counter stays cumulative even for a delta reader */
     otel_instrument_record_i64(level, -5, NULL, 0);
@@ -120,7 +120,7 @@ START_TEST(test_an_up_down_counter_as_an_exponential_histogram) {
     otel_metrics_data_point_exp_negative(d, 0, 0, &noff, &nc, &nn);
     ck_assert_uint_eq(total(pc, (uint32_t)pn), 2);
     ck_assert_uint_eq(total(nc, (uint32_t)nn), 4);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 

@@ -61,7 +61,7 @@ START_TEST(test_scope_read_back_and_encoded) {
     ck_assert_uint_eq(n, 2);
     ck_assert_int_eq(otel_metrics_data_scope(d, otel_metrics_data_count(d), NULL, NULL, NULL, NULL, NULL),
                      OTEL_ERR_NOT_FOUND);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 
     char *json = NULL;
     mx_request *req = mx_encode(mp, r, &json);

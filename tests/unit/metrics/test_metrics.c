@@ -64,7 +64,7 @@ static int64_t single_int(otel_metric_reader *r, const char *name, uint64_t *sta
     ck_assert_uint_eq(np, 1);
     int64_t v;
     otel_metrics_data_point(d, (size_t)i, 0, start, NULL, NULL, &v, NULL, NULL, NULL, NULL, NULL);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     return v;
 }
 
@@ -99,7 +99,7 @@ START_TEST(test_counter_one_series_whatever_the_attribute_order) {
     otel_metrics_data_point(d, (size_t)i, 0, NULL, NULL, &is_int, &v, NULL, NULL, NULL, NULL, NULL);
     ck_assert_int_eq(is_int, 1);
     ck_assert_int_eq(v, 7);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -122,11 +122,11 @@ START_TEST(test_cumulative_and_delta_readers_are_independent) {
     otel_metrics_data_point(d, (size_t)i, 0, &start, &end, NULL, &v, NULL, NULL, NULL, NULL, NULL);
     ck_assert_int_eq(v, 2); /* delta: since the last collection */
     ck_assert_uint_gt(start, s2);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     /* nothing new: a delta reader reports no point */
     d = collect(del);
     ck_assert_int_eq(find(d, "requests"), -1);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -148,7 +148,7 @@ START_TEST(test_up_down_counter_and_gauge_stay_cumulative_for_delta) {
     double v;
     otel_metrics_data_point(d, (size_t)i, 0, NULL, NULL, NULL, NULL, &v, NULL, NULL, NULL, NULL);
     ck_assert_double_eq(v, 21.25);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -177,7 +177,7 @@ START_TEST(test_histogram_buckets_sum_count_min_max) {
     ck_assert_uint_eq(counts[2], 1);
     ck_assert_uint_eq(counts[14], 1);
     ck_assert_uint_eq(counts[15], 1);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 
     otel_instrument *h2 = otel_meter_histogram_i64(meter, "sizes", "By", NULL);
     double b[] = {10, 100};
@@ -191,7 +191,7 @@ START_TEST(test_histogram_buckets_sum_count_min_max) {
     otel_metrics_data_point_buckets(d, (size_t)i, 0, &bounds, &nb, &counts, &nc);
     ck_assert_uint_eq(nc, 3);
     ck_assert_uint_eq(counts[1], 1);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -228,7 +228,7 @@ START_TEST(test_async_callbacks_one_for_two_instruments) {
     ck_assert_int_eq(otel_meter_unregister_callback(meter, id), OTEL_ERR_NOT_FOUND);
     otel_metrics_data *d = collect(cum);
     ck_assert_int_eq(find(d, "cpu.time"), -1); /* not observed this time */
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     ck_assert_int_eq(st.calls, 3);
     /* a synchronous instrument cannot take a callback */
     otel_instrument *sync = otel_meter_counter_i64(meter, "sync", NULL, NULL);
@@ -254,7 +254,7 @@ START_TEST(test_invalid_input_dropped_and_counted) {
     double v;
     otel_metrics_data_point(d, (size_t)find(d, "bytes"), 0, NULL, NULL, NULL, NULL, &v, NULL, NULL, NULL, NULL);
     ck_assert_double_eq(v, 1.5);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     otel_instrument *i;
     ck_assert_int_eq(otel_meter_create_instrument(&i, meter, OTEL_INSTRUMENT_COUNTER, OTEL_NUMBER_INT64,
                                                   "9starts-with-digit", NULL, NULL), OTEL_ERR_INVALID_ARGUMENT);
@@ -290,7 +290,7 @@ START_TEST(test_cardinality_limit_overflow_series_conserves_the_sum) {
     }
     ck_assert_int_eq(total, 4200);
     ck_assert_int_eq(overflow, 2 * (2100 - 1999));
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -318,7 +318,7 @@ START_TEST(test_threads_conserve_sums_and_bound_instruments) {
     pthread_t th[4];
     for (int i = 0; i < 4; i++) pthread_create(&th[i], NULL, adder, &j);
     for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
-    otel_bound_instrument_release(j.b);
+    otel_bound_instrument_free(j.b);
     ck_assert_int_eq(single_int(cum, "hits", NULL, NULL), 4 * 100000 * 3);
 }
 END_TEST
@@ -381,7 +381,7 @@ START_TEST(test_protobuf_encoding_decodes_field_by_field) {
     ck_assert_int_eq(seen, 2);
     opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(req, NULL);
     free(body);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -408,7 +408,7 @@ START_TEST(test_global_and_disabled_and_null_safety) {
     otel_counter_add_i64(c, 1, NULL, 0);
     ck_assert_int_eq(otel_metric_reader_collect(r, &d), OTEL_OK);
     ck_assert_uint_eq(otel_metrics_data_count(d), 0);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     otel_meter_provider_shutdown(off, 1000);
     ck_assert_int_eq(otel_metric_reader_collect(r, &d), OTEL_ERR_SHUTDOWN);
     otel_metric_reader_release(r);
@@ -465,7 +465,7 @@ START_TEST(test_instrument_temporality_aggregation_matrix) {
                 ck_assert_msg(got == want, "%s round %d %s: %g, want %g", rows[k].name, round,
                               delta ? "delta" : "cumulative", got, want);
             }
-            otel_metrics_data_release(d);
+            otel_metrics_data_free(d);
         }
     }
 }

@@ -40,7 +40,7 @@ static int point(otel_metric_reader *r, uint64_t *count, double *mn, double *mx)
         ck_assert_int_eq(otel_metrics_data_point(d, 0, 0, NULL, NULL, NULL, NULL, NULL, count,
                                                  NULL, mn, mx),
                          OTEL_OK);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     return found;
 }
 

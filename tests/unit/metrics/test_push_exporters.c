@@ -58,10 +58,10 @@ START_TEST(test_memory_exporter_keeps_each_flush_until_taken) {
     ck_assert_ptr_nonnull(d);
     ck_assert_int_eq(only_value(d, &t), 3);
     ck_assert_int_eq(t, OTEL_TEMPORALITY_DELTA);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     d = otel_metric_reader_memory_take(r);
     ck_assert_int_eq(only_value(d, &t), 4); /* the second period only */
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     ck_assert_ptr_null(otel_metric_reader_memory_take(r));
 
     otel_counter_add_i64(c, 5, NULL, 0);
@@ -71,7 +71,7 @@ START_TEST(test_memory_exporter_keeps_each_flush_until_taken) {
     /* taken data outlives the provider's last reference */
     otel_meter_provider_release(mp);
     ck_assert_int_eq(only_value(d, &t), 5);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     otel_metric_reader_release(r);
 }
 END_TEST
@@ -87,11 +87,11 @@ START_TEST(test_memory_exporter_cumulative_by_default) {
     int t = 0;
     otel_metrics_data *d = otel_metric_reader_memory_take(r);
     ck_assert_int_eq(only_value(d, &t), 3);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     d = otel_metric_reader_memory_take(r);
     ck_assert_int_eq(only_value(d, &t), 7);
     ck_assert_int_eq(t, OTEL_TEMPORALITY_CUMULATIVE);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     otel_meter_provider_release(mp);
     otel_metric_reader_release(r);
 }

@@ -56,7 +56,7 @@ static int64_t sum_of(const char *want, size_t *np) {
             otel_metrics_data_point(d, (size_t)i, p, NULL, NULL, NULL, &found, NULL, NULL, NULL, NULL, NULL);
     }
     if (i < 0) *np = 0;
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     return found;
 }
 

@@ -67,7 +67,7 @@ static pt collect_one(otel_metric_reader *r, const char *name) {
     otel_metrics_data *d = NULL;
     ck_assert_int_eq(otel_metric_reader_collect(r, &d), OTEL_OK);
     pt p = point_of(d, name, 0);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     return p;
 }
 
@@ -146,7 +146,7 @@ START_TEST(test_duplicates_case_insensitive_and_conflicts) {
     ck_assert_uint_eq(sums, 2);
     ck_assert_uint_eq(hists, 1);
     ck_assert_int_eq(total, 7);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     /* the same meter scope gives the same meter; another version another */
     ck_assert_ptr_eq(otel_meter_provider_get_meter(prov, "edges", "0.1", "https://example.com/schema"), mtr);
     ck_assert_ptr_ne(otel_meter_provider_get_meter(prov, "edges", "0.2", "https://example.com/schema"), mtr);
@@ -280,7 +280,7 @@ START_TEST(test_lowmemory_and_delta_preferences) {
         ck_assert_int_eq(point_of(d, "ou", 0).temporality, rows[k].updown);
         ck_assert_int_eq(point_of(d, "h", 0).temporality, rows[k].hist);
         ck_assert_int_eq(point_of(d, "og", 0).kind, OTEL_METRIC_GAUGE);
-        otel_metrics_data_release(d);
+        otel_metrics_data_free(d);
         otel_metric_reader_release(mem);
         otel_meter_provider_release(p);
     }
@@ -308,8 +308,8 @@ START_TEST(test_bound_histogram_and_up_down_counter) {
     pt pu = collect_one(rc, "b.updown");
     ck_assert_int_eq(pu.i, -2);
     ck_assert_uint_eq(otel_meter_provider_dropped(prov), 1);
-    otel_bound_instrument_release(bh);
-    otel_bound_instrument_release(bu);
+    otel_bound_instrument_free(bh);
+    otel_bound_instrument_free(bu);
     /* the series outlives its handles */
     ck_assert_int_eq(collect_one(rc, "b.updown").i, -2);
 }
@@ -390,14 +390,14 @@ START_TEST(test_creating_instruments_while_collecting) {
     while (creating) {
         otel_metrics_data *d = NULL;
         ck_assert_int_eq(otel_metric_reader_collect(rounds % 2 ? rc : rd, &d), OTEL_OK);
-        otel_metrics_data_release(d);
+        otel_metrics_data_free(d);
         rounds++;
     }
     pthread_join(t, NULL);
     otel_metrics_data *d = NULL;
     ck_assert_int_eq(otel_metric_reader_collect(rc, &d), OTEL_OK);
     ck_assert_uint_eq(otel_metrics_data_count(d), 2000);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     ck_assert_uint_gt(rounds, 0);
 }
 END_TEST
@@ -412,7 +412,7 @@ static void *collect_loop(void *arg) {
         otel_metrics_data *d = NULL;
         ck_assert_int_eq(otel_metric_reader_collect(arg, &d), OTEL_OK);
         if (mx_find(d, "cc.gauge", NULL) < 0) lost++;
-        otel_metrics_data_release(d);
+        otel_metrics_data_free(d);
     }
     return (void *)lost;
 }
@@ -473,7 +473,7 @@ START_TEST(test_histogram_count_matches_buckets_under_recording) {
             ck_assert_uint_eq(count, total);
             checked++;
         }
-        otel_metrics_data_release(d);
+        otel_metrics_data_free(d);
     }
     recording = 0;
     pthread_join(t, NULL);
@@ -574,7 +574,7 @@ START_TEST(test_observations_merged_into_one_series_add_up) {
         }
         ck_assert_int_eq(total, 60);
         ck_assert_int_eq(overflow, 50);
-        otel_metrics_data_release(d);
+        otel_metrics_data_free(d);
     }
     otel_metric_reader_release(r);
     otel_meter_provider_release(p);
@@ -662,9 +662,9 @@ START_TEST(test_bound_handles_offer_exemplars) {
             otel_metrics_data_point(d, (size_t)i, 0, NULL, NULL, NULL, &total, NULL, NULL, NULL, NULL, NULL);
             ck_assert_int_eq(total, 5);
         }
-        otel_metrics_data_release(d);
-        otel_bound_instrument_release(bh);
-        otel_bound_instrument_release(bc);
+        otel_metrics_data_free(d);
+        otel_bound_instrument_free(bh);
+        otel_bound_instrument_free(bc);
         otel_metric_reader_release(r);
         otel_meter_provider_release(p);
     }
@@ -736,7 +736,7 @@ START_TEST(test_every_call_survives_null_and_bad_indexes) {
     ck_assert_ptr_null(otel_instrument_bind(c, NULL, 2));
     otel_bound_record_i64(NULL, 1);
     otel_bound_record_f64(NULL, 1);
-    otel_bound_instrument_release(NULL);
+    otel_bound_instrument_free(NULL);
     ck_assert_int_ne(otel_meter_register_callback(NULL, observe_42, NULL, &c, 1, NULL), OTEL_OK);
     ck_assert_int_ne(otel_meter_register_callback(mtr, NULL, NULL, &c, 1, NULL), OTEL_OK);
     ck_assert_int_ne(otel_meter_register_callback(mtr, observe_42, NULL, NULL, 1, NULL), OTEL_OK);
@@ -745,7 +745,7 @@ START_TEST(test_every_call_survives_null_and_bad_indexes) {
     otel_observer_observe_i64(NULL, c, 1, NULL, 0);
     otel_observer_observe_f64(NULL, NULL, 1, NULL, 0);
     /* collected data: NULL and every index past the end */
-    otel_metrics_data_release(NULL);
+    otel_metrics_data_free(NULL);
     ck_assert_uint_eq(otel_metrics_data_count(NULL), 0);
     otel_counter_add_i64(c, 1, NULL, 0);
     otel_metrics_data *d = NULL;
@@ -770,7 +770,7 @@ START_TEST(test_every_call_survives_null_and_bad_indexes) {
         ck_assert_int_ne(otel_metrics_data_point_exemplar(x, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL), OTEL_OK);
         ck_assert_int_ne(otel_metrics_data_point_exemplar_attrs(x, 0, 0, 5, &at, &na), OTEL_OK);
     }
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -793,7 +793,7 @@ START_TEST(test_doubles_into_int_instruments_are_whole_or_dropped) {
     otel_bound_instrument *b = otel_instrument_bind(c, a, 1);
     otel_bound_record_f64(b, 0.5);
     otel_bound_record_f64(b, 3.0);
-    otel_bound_instrument_release(b);
+    otel_bound_instrument_free(b);
     otel_instrument *g = otel_meter_gauge_i64(mtr, "whole.gauge", NULL, NULL);
     otel_instrument_record_f64(g, 7.0, NULL, 0);
     otel_instrument_record_f64(g, 7.25, NULL, 0);
@@ -807,7 +807,7 @@ START_TEST(test_doubles_into_int_instruments_are_whole_or_dropped) {
     ck_assert_int_eq(point_of(d, "whole", 0).i + point_of(d, "whole", 1).i, 5); /* 2, and 3 bound */
     ck_assert_int_eq(point_of(d, "whole.gauge", 0).i, 7);
     ck_assert_int_eq(point_of(d, "whole.observed", 0).i, 4);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
     ck_assert_uint_eq(otel_meter_provider_dropped(prov), dropped + 6);
 }
 END_TEST

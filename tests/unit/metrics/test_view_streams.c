@@ -72,14 +72,14 @@ START_TEST(test_two_views_two_streams_for_add_and_bound) {
     ck_assert_uint_eq(np, 2); /* by route and code */
     ck_assert_int_eq(total(d, "requests.by_route", &np), 7);
     ck_assert_uint_eq(np, 1); /* by route only */
-    otel_metrics_data_release(d);
-    otel_bound_instrument_release(b);
+    otel_metrics_data_free(d);
+    otel_bound_instrument_free(b);
     /* the same instrument again: the same streams, no third one */
     ck_assert_ptr_eq(otel_meter_counter_i64(meter, "requests", NULL, NULL), c);
     ck_assert_int_eq(otel_metric_reader_collect(reader, &d), OTEL_OK);
     ck_assert_int_eq(total(d, "requests.by_route", &np), 7); /* nothing lost on release */
     ck_assert_uint_eq(otel_metrics_data_count(d), 2);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -91,7 +91,7 @@ START_TEST(test_a_dropped_stream_and_a_kept_one) {
     otel_bound_instrument *b = otel_instrument_bind(h, NULL, 0);
     ck_assert_ptr_nonnull(b); /* binds the stream that is kept */
     otel_bound_record_f64(b, 50);
-    otel_bound_instrument_release(b);
+    otel_bound_instrument_free(b);
     otel_metrics_data *d = NULL;
     ck_assert_int_eq(otel_metric_reader_collect(reader, &d), OTEL_OK);
     size_t np = 0;
@@ -108,7 +108,7 @@ START_TEST(test_a_dropped_stream_and_a_kept_one) {
     ck_assert_uint_eq(nb, 2); /* the advice reached the second stream */
     ck_assert_uint_eq(counts[1], 1);
     ck_assert_uint_eq(counts[2], 1);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -127,7 +127,7 @@ START_TEST(test_observations_reach_every_stream) {
     size_t np = 0;
     ck_assert_int_eq(total(d, "queue", &np), 42);
     ck_assert_int_eq(total(d, "queue.copy", &np), 42);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 

@@ -55,7 +55,7 @@ START_TEST(test_rename_and_description_by_pattern) {
     ck_assert_str_eq(desc, "renamed");
     ck_assert_int_eq(find(d, "http.server.duration"), -1);
     ck_assert_int_ge(find(d, "other"), 0);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -96,7 +96,7 @@ START_TEST(test_attribute_allow_and_deny_lists_bound_cardinality) {
     ck_assert_uint_eq(np, 1);
     otel_metrics_data_point(d, (size_t)i, 0, NULL, NULL, NULL, &v, NULL, NULL, NULL, NULL, NULL);
     ck_assert_int_eq(v, 500);
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 
@@ -158,7 +158,7 @@ START_TEST(test_aggregation_overrides_and_selection) {
     size_t np;
     otel_metrics_data_metric(d, (size_t)find(d, "users"), NULL, NULL, NULL, NULL, NULL, NULL, &np, NULL);
     ck_assert_uint_eq(np, 10); /* 9 sets and the overflow series */
-    otel_metrics_data_release(d);
+    otel_metrics_data_free(d);
 }
 END_TEST
 

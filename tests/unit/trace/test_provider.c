@@ -8,7 +8,7 @@
 #include "trace/trace_fixture.h"
 
 START_TEST(test_global_provider_is_noop_until_set) {
-    otel_tracer_provider *g = otel_tracer_provider_global();
+    otel_tracer_provider *g = otel_tracer_provider_global_borrowed();
     ck_assert_ptr_nonnull(g);
     otel_tracer *t = otel_tracer_provider_get_tracer(g, "lib", NULL, NULL);
     ck_assert(!otel_tracer_enabled(t));
@@ -19,12 +19,12 @@ START_TEST(test_global_provider_is_noop_until_set) {
     fx f;
     fx_open(&f, NULL);
     otel_tracer_provider_set_global(f.tp);
-    ck_assert_ptr_eq(otel_tracer_provider_global(), f.tp);
-    t = otel_tracer_provider_get_tracer(otel_tracer_provider_global(), "lib", NULL, NULL);
+    ck_assert_ptr_eq(otel_tracer_provider_global_borrowed(), f.tp);
+    t = otel_tracer_provider_get_tracer(otel_tracer_provider_global_borrowed(), "lib", NULL, NULL);
     otel_span_end(otel_tracer_start_span(t, "global", 0, NULL));
     ck_assert_uint_eq(otel_exporter_in_memory_count(f.mem), 1);
     otel_tracer_provider_set_global(NULL); /* back to the no-op; drops the global's reference */
-    ck_assert_ptr_ne(otel_tracer_provider_global(), f.tp);
+    ck_assert_ptr_ne(otel_tracer_provider_global_borrowed(), f.tp);
     ck_assert(otel_tracer_enabled(f.tracer)); /* ours is still alive */
     fx_close(&f);
 }

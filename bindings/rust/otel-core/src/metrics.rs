@@ -86,7 +86,7 @@ impl ManualReader {
         let mut d = std::ptr::null_mut();
         check(unsafe { raw::otel_metric_reader_collect(self.raw.0, &mut d) })?;
         let out = unsafe { metrics_from_c(d) };
-        unsafe { raw::otel_metrics_data_release(d) };
+        unsafe { raw::otel_metrics_data_free(d) };
         Ok(out)
     }
 }
