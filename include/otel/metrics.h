@@ -433,7 +433,7 @@ OTEL_API void otel_observer_observe_f64(otel_observer *observer, otel_instrument
 
 /* ---- collected data ------------------------------------------------------------------------ */
 
-/** Releases collected data. NULL is ignored. @since 1.0 */
+/** Frees collected data. NULL is ignored. @since 1.0 */
 OTEL_API void otel_metrics_data_free(otel_metrics_data *d);
 /** The number of metrics (one per instrument with data). @since 1.0 */
 OTEL_API size_t otel_metrics_data_count(const otel_metrics_data *d);
