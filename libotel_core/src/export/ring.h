@@ -1,6 +1,7 @@
-/* A bounded lock-free multi-producer, single-consumer ring of pointers
- * (Vyukov's bounded queue design): what a batch processor's producers push
- * into and its worker pops from. The capacity is a power of two; `limit`
+/* A bounded lock-free multi-producer ring of pointers (Vyukov's bounded
+ * queue design): what a batch processor's producers push into and its
+ * worker pops from (one consumer), and the pool of free log records (any
+ * number of consumers: otel__ring_pop_mc). The capacity is a power of two; `limit`
  * may hold it to fewer items. */
 #ifndef OTEL_EXPORT_RING_H
 #define OTEL_EXPORT_RING_H
@@ -73,6 +74,28 @@ static inline void *otel__ring_pop(otel__ring *r) {
     atomic_store_explicit(&c->seq, pos + r->mask + 1, memory_order_release);
     atomic_store_explicit(&r->dequeue_pos, pos + 1, memory_order_relaxed);
     return item;
+}
+
+/* Any number of consumers (Vyukov's MPMC dequeue); NULL when empty. */
+static inline void *otel__ring_pop_mc(otel__ring *r) {
+    size_t pos = atomic_load_explicit(&r->dequeue_pos, memory_order_relaxed);
+    for (;;) {
+        otel__ring_cell *c = &r->cells[pos & r->mask];
+        size_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
+        intptr_t dif = (intptr_t)seq - (intptr_t)(pos + 1);
+        if (dif == 0) {
+            if (atomic_compare_exchange_weak_explicit(&r->dequeue_pos, &pos, pos + 1,
+                                                      memory_order_relaxed, memory_order_relaxed)) {
+                void *item = c->item;
+                atomic_store_explicit(&c->seq, pos + r->mask + 1, memory_order_release);
+                return item;
+            }
+        } else if (dif < 0) {
+            return NULL;
+        } else {
+            pos = atomic_load_explicit(&r->dequeue_pos, memory_order_relaxed);
+        }
+    }
 }
 
 static inline size_t otel__ring_size(otel__ring *r) {

@@ -65,6 +65,8 @@ struct otel_log_record {
     _Alignas(8) char inline_buf[OTEL__LOG_INLINE];
 };
 
+/* A record's memory (from the pool of free records, else malloc). */
+otel_log_record *otel__log_record_alloc(void);
 void otel__log_record_retain(otel_log_record *r);
 void otel__log_record_release(otel_log_record *r);
 otel__stats *otel__log_record_stats(const otel_log_record *r);

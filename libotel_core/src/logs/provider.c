@@ -299,7 +299,7 @@ OTEL_API int otel_logger_enabled(const otel_logger *lg, int severity, const char
 
 OTEL_API otel_log_record *otel_logger_record_new(otel_logger *lg) {
     if (!lg || !provider_live(lg->lp)) return NULL;
-    otel_log_record *r = malloc(sizeof *r);
+    otel_log_record *r = otel__log_record_alloc();
     if (!r) return NULL;
     memset(r, 0, offsetof(otel_log_record, inline_buf));
     atomic_init(&r->refs, 1);

@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "common/resource.h"
 #include "common/strutil.h"
+#include "export/ring.h"
 #include "logs/internal.h"
 
 static size_t prefix_chars(const char *s, size_t len, size_t max_chars) {
@@ -130,6 +131,21 @@ invalid:
 
 /* ---- the handle ---- */
 
+/* Free records, shared by every provider: records are made on application
+ * threads and freed on the worker's, where malloc would hand them to
+ * another thread's cache; the pool makes a warm emit allocation-free. */
+#define POOL_SIZE 4096
+static otel__ring pool;
+static int pool_ok;
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+static void pool_init(void) { pool_ok = otel__ring_init(&pool, POOL_SIZE); }
+
+otel_log_record *otel__log_record_alloc(void) {
+    pthread_once(&pool_once, pool_init);
+    otel_log_record *r = pool_ok ? otel__ring_pop_mc(&pool) : NULL;
+    return r ? r : malloc(sizeof *r);
+}
+
 otel__stats *otel__log_record_stats(const otel_log_record *r) { return &r->logger->lp->stats; }
 
 void otel__log_record_retain(otel_log_record *r) {
@@ -142,7 +158,7 @@ void otel__log_record_release(otel_log_record *r) {
     if (atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) != 1) return;
     otel_logger_provider *lp = r->logger->lp;
     otel__arena_free(&r->arena);
-    free(r);
+    if (!pool_ok || !otel__ring_push(&pool, r)) free(r);
     otel__logger_provider_unref(lp);
 }
 
@@ -231,7 +247,12 @@ OTEL_API void otel_log_record_set_attrs(otel_log_record *rec, const otel_attr *a
                 continue;
             }
             if (l->count == l->cap) {
-                uint32_t cap = l->cap ? l->cap * 2 : 8;
+                /* room for this call's attributes at once (within the
+                 * limit), so a small record stays in its inline block */
+                size_t want = l->count + (n - i);
+                if (want > lim->count) want = lim->count;
+                uint32_t cap = l->cap ? l->cap * 2 : 4;
+                if (cap < want) cap = (uint32_t)want;
                 otel_attr *items = otel__arena_alloc(&rec->arena, cap * sizeof *items);
                 if (!items) return;
                 if (l->count) memcpy(items, l->items, l->count * sizeof *items);
