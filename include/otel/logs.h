@@ -221,7 +221,8 @@ OTEL_API int otel_logger_enabled(const otel_logger *lg, int severity, const char
  * context at emit unless set). Allocates the record (and nothing else for
  * small records).
  * @return the record, to pass to otel_logger_emit() or free with
- *   otel_log_record_free(); NULL when `lg` is NULL, disabled or shut down,
+ *   otel_log_record_free(); NULL when `lg` is NULL, disabled or shut down
+ *   (then counted as emitted and dropped at shutdown),
  *   or out of memory: setters and emit accept NULL, so no check is needed.
  * Thread-safe; the record belongs to the caller's thread until emitted. @since 1.0
  */

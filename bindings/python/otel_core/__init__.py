@@ -1140,3 +1140,4 @@ atexit.register(_at_exit)
 
 from .metrics import MeterProvider, get_meter  # noqa: E402  (needs the helpers above)
 from . import propagators as _propagators  # noqa: E402
+from .logs import LoggerProvider, LoggingHandler  # noqa: E402  (needs the helpers above)

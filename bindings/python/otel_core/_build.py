@@ -217,6 +217,51 @@ otel_status otel_span_data_link(const otel_span_data *d, size_t index, otel_span
 otel_status otel_span_data_link_attribute(const otel_span_data *d, size_t index,
                                           size_t attr_index, otel_attr *out);
 
+/* logs (otel/logs.h): what otel_core/logs.py uses */
+typedef struct otel_logger_provider otel_logger_provider;
+typedef struct otel_logger otel_logger;
+typedef struct otel_log_record otel_log_record;
+typedef struct otel_log_processor otel_log_processor;
+typedef struct otel_log_exporter otel_log_exporter;
+otel_status otel_logger_provider_new(otel_logger_provider **out, const otel_options *opts);
+otel_status otel_logger_provider_new_with(otel_logger_provider **out, const otel_options *opts,
+                                          otel_log_processor *const *processors, size_t n);
+void otel_logger_provider_release(otel_logger_provider *lp);
+otel_status otel_logger_provider_force_flush(otel_logger_provider *lp, uint32_t timeout_ms);
+otel_status otel_logger_provider_shutdown(otel_logger_provider *lp, uint32_t timeout_ms);
+size_t otel_logger_provider_get_stats(const otel_logger_provider *lp, uint64_t *out, size_t n);
+const char *otel_log_stat_name(int stat);
+otel_logger *otel_logger_provider_get_logger_n(otel_logger_provider *lp, const char *name, size_t name_len,
+                                               const char *version, size_t version_len,
+                                               const char *schema_url, size_t schema_url_len,
+                                               const otel_attr *attrs, size_t n_attrs);
+int otel_logger_enabled(const otel_logger *lg, int severity, const char *event_name, size_t event_name_len);
+otel_status otel_log_exporter_in_memory_new(otel_log_exporter **out);
+size_t otel_log_exporter_in_memory_count(otel_log_exporter *exp);
+const otel_log_record *otel_log_exporter_in_memory_get(otel_log_exporter *exp, size_t i);
+otel_status otel_log_exporter_file_new(otel_log_exporter **out, const char *path);
+otel_status otel_log_exporter_console_new(otel_log_exporter **out, int fd);
+void otel_log_exporter_release(otel_log_exporter *exp);
+otel_status otel_log_processor_simple_new(otel_log_processor **out, otel_log_exporter *exp);
+otel_status otel_log_processor_batch_new(otel_log_processor **out, otel_log_exporter *exp,
+                                         const otel_options *opts);
+void otel_log_processor_release(otel_log_processor *p);
+uint64_t otel_log_record_timestamp(const otel_log_record *rec);
+uint64_t otel_log_record_observed_timestamp(const otel_log_record *rec);
+int otel_log_record_severity(const otel_log_record *rec);
+otel_str otel_log_record_severity_text(const otel_log_record *rec);
+const otel_attr *otel_log_record_body(const otel_log_record *rec);
+otel_str otel_log_record_event_name(const otel_log_record *rec);
+size_t otel_log_record_attr_count(const otel_log_record *rec);
+const otel_attr *otel_log_record_attr(const otel_log_record *rec, size_t i);
+uint32_t otel_log_record_dropped_attributes(const otel_log_record *rec);
+void otel_log_record_span_context(const otel_log_record *rec, otel_span_context *out);
+const char *otel_log_record_scope_name(const otel_log_record *rec);
+void otel_py_log(otel_logger *lg, int severity, const char *sev_text, size_t sev_len,
+                 const otel_attr *body, const otel_attr *attrs, size_t n_attrs, uint64_t time_ns,
+                 uint64_t observed_ns, otel_span *span, const uint8_t *ids, int flags,
+                 const char *event, size_t event_len);
+
 /* glue compiled into the extension (below): one crossing instead of two */
 void otel_py_span_end(otel_span *span, uint64_t end_ns);
 otel_span *otel_py_start(otel_tracer *t, const char *name, size_t name_len, int kind,
@@ -250,6 +295,33 @@ static uint64_t otel_py_attach_span(otel_span *span) {
     uint64_t token = otel_context_attach(ctx);
     otel_context_release(ctx);
     return token;
+}
+/* One record in one crossing (logs.py). The trace context is Python's:
+ * `span` (a span of this core), else `ids` (16 + 8 bytes of a foreign
+ * span), else none; never the C thread's current context. */
+static void otel_py_log(otel_logger *lg, int severity, const char *sev_text, size_t sev_len,
+                        const otel_attr *body, const otel_attr *attrs, size_t n_attrs,
+                        uint64_t time_ns, uint64_t observed_ns, otel_span *span,
+                        const uint8_t *ids, int flags, const char *event, size_t event_len) {
+    otel_log_record *r = otel_logger_record_new(lg);
+    if (!r) return;
+    otel_span_context sc = {{0}, {0}, 0, 0, {0}};
+    if (span) {
+        otel_span_get_context(span, &sc);
+    } else if (ids) {
+        for (int i = 0; i < 16; i++) sc.trace_id[i] = ids[i];
+        for (int i = 0; i < 8; i++) sc.span_id[i] = ids[16 + i];
+        sc.trace_flags = (uint8_t)flags;
+    }
+    otel_log_record_set_span_context(r, &sc);
+    if (severity) otel_log_record_set_severity(r, severity);
+    if (sev_len) otel_log_record_set_severity_text(r, sev_text, sev_len);
+    if (body) otel_log_record_set_body(r, body);
+    if (n_attrs) otel_log_record_set_attrs(r, attrs, n_attrs);
+    if (time_ns) otel_log_record_set_timestamp(r, time_ns);
+    if (observed_ns) otel_log_record_set_observed_timestamp(r, observed_ns);
+    if (event_len) otel_log_record_set_event_name(r, event, event_len);
+    otel_logger_emit(lg, r);
 }
 """
 

@@ -34,6 +34,8 @@ AnyValue *otel__pb_any_value(otel__arena *a, const otel_attr *v) {
     if (!p) return NULL;
     opentelemetry__proto__common__v1__any_value__init(p);
     switch (v->type) {
+    case OTEL_VALUE_NONE: /* an empty AnyValue (an element without a value) */
+        return p;
     case OTEL_VALUE_STRING:
         p->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE;
         p->string_value = otel__pb_str(a, v->ptr, v->len);

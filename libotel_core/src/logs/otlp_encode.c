@@ -209,6 +209,9 @@ static void json_base64(otel__buf *b, const uint8_t *p, size_t n) {
 
 static void json_value(otel__buf *b, const otel_attr *v, int depth) {
     switch (v->type) {
+    case OTEL_VALUE_NONE:
+        otel__buf_lit(b, "{}");
+        return;
     case OTEL_VALUE_BYTES:
         otel__buf_lit(b, "{\"bytesValue\":");
         json_base64(b, v->ptr, v->len);

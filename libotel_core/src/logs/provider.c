@@ -298,7 +298,13 @@ OTEL_API int otel_logger_enabled(const otel_logger *lg, int severity, const char
 /* ---- records ---- */
 
 OTEL_API otel_log_record *otel_logger_record_new(otel_logger *lg) {
-    if (!lg || !provider_live(lg->lp)) return NULL;
+    if (!lg || !provider_live(lg->lp)) {
+        if (lg && !lg->lp->disabled && lg->lp->n_processors) { /* shut down: counted */
+            otel__stats_add(&lg->lp->stats, OTEL__LOGS_EMITTED, 1);
+            otel__stats_add(&lg->lp->stats, OTEL_STAT_DROPPED_SHUTDOWN, 1);
+        }
+        return NULL;
+    }
     otel_log_record *r = otel__log_record_alloc();
     if (!r) return NULL;
     memset(r, 0, offsetof(otel_log_record, inline_buf));

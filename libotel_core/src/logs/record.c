@@ -42,6 +42,10 @@ int otel__log_value_copy(otel_attr *dst, const otel_attr *src, otel__arena *a, u
                          int depth, otel__stats *st) {
     otel_attr v = {NULL, 0, src->type, 0, 0, 0.0, NULL, 0};
     if (depth > OTEL_LOG_MAX_DEPTH) goto invalid;
+    if (src->type == OTEL_VALUE_NONE && depth > 0) { /* an empty element of an array or map */
+        *dst = v;
+        return 1;
+    }
     size_t n = src->len;
     if (n && !src->ptr && src->type != OTEL_VALUE_BOOL && src->type != OTEL_VALUE_INT64 &&
         src->type != OTEL_VALUE_DOUBLE)

@@ -29,10 +29,10 @@ static void emit_sample(lfx *f) {
     uint8_t raw[] = {0, 0xff, 7};
     otel_str strs[] = {{"x", 1}, {"yz", 2}};
     otel_attr inner[] = {OTEL_ATTR_BOOL("ok", 1), OTEL_ATTR_F64("ratio", 0.25)};
-    otel_attr arr[] = {OTEL_ATTR_I64("", 5), OTEL_ATTR_STR("", "five")};
+    otel_attr arr[] = {OTEL_ATTR_I64("", 5), OTEL_ATTR_STR("", "five"), {NULL, 0, OTEL_VALUE_NONE, 0, 0, 0.0, NULL, 0}};
     otel_attr body[] = {OTEL_ATTR_STR("msg", "hello"), {"bytes", 5, OTEL_VALUE_BYTES, 0, 0, 0.0, raw, 3},
                         {"map", 3, OTEL_VALUE_MAP, 0, 0, 0.0, inner, 2},
-                        {"arr", 3, OTEL_VALUE_ARRAY, 0, 0, 0.0, arr, 2},
+                        {"arr", 3, OTEL_VALUE_ARRAY, 0, 0, 0.0, arr, 3},
                         OTEL_ATTR_ARRAY("strs", OTEL_VALUE_STRING_ARRAY, strs, 2)};
     otel_attr bodyv = {NULL, 0, OTEL_VALUE_MAP, 0, 0, 0.0, body, 5};
     otel_log_record *r = otel_logger_record_new(f->lg);
@@ -118,7 +118,9 @@ START_TEST(test_protobuf_decodes_field_by_field) {
     ck_assert_int_eq(kv[1]->value->bytes_value.data[1], 0xff);
     ck_assert_int_eq(kv[2]->value->kvlist_value->values[0]->value->bool_value, 1);
     ck_assert(kv[2]->value->kvlist_value->values[1]->value->double_value == 0.25);
-    ck_assert_uint_eq(kv[3]->value->array_value->n_values, 2);
+    ck_assert_uint_eq(kv[3]->value->array_value->n_values, 3);
+    ck_assert_int_eq(kv[3]->value->array_value->values[2]->value_case,
+                     OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE__NOT_SET);
     ck_assert_int_eq(kv[3]->value->array_value->values[0]->int_value, 5);
     ck_assert_str_eq(kv[3]->value->array_value->values[1]->string_value, "five");
     ck_assert_str_eq(kv[4]->value->array_value->values[1]->string_value, "yz");
@@ -154,7 +156,7 @@ START_TEST(test_json_uses_the_specification_spellings) {
                           "\"spanId\":\"0a0b0c0d0e0f0102\"", "\"flags\":1",
                           "{\"key\":\"bytes\",\"value\":{\"bytesValue\":\"AP8H\"}}",
                           "{\"key\":\"map\",\"value\":{\"kvlistValue\":{\"values\":[{\"key\":\"ok\",\"value\":{\"boolValue\":true}}",
-                          "{\"arrayValue\":{\"values\":[{\"intValue\":\"5\"},{\"stringValue\":\"five\"}]}}",
+                          "{\"arrayValue\":{\"values\":[{\"intValue\":\"5\"},{\"stringValue\":\"five\"},{}]}}",
                           "\"schemaUrl\":\"https://schema\"", "\"body\":{\"stringValue\":\"from other\"}",
                           NULL};
     for (int i = 0; want[i]; i++) ck_assert_msg(strstr(j, want[i]), "missing %s in %s", want[i], j);

@@ -413,15 +413,16 @@ START_TEST(test_after_shutdown_records_are_dropped_and_counted) {
     ck_assert_int_eq(otel_logger_provider_shutdown(f.lp, 1000), OTEL_ERR_SHUTDOWN);
     ck_assert_int_eq(otel_logger_provider_force_flush(f.lp, 1000), OTEL_ERR_SHUTDOWN);
     otel_logger_emit(f.lg, r);
+    otel_logger_emit_str(f.lg, 9, "after", NULL, 0);
     ck_assert_uint_eq(otel_log_exporter_in_memory_count(f.mem), 1);
-    ck_assert_uint_eq(lfx_stat(f.lp, OTEL_LOG_STAT_RECORDS_EMITTED), 2);
-    ck_assert_uint_eq(lfx_stat(f.lp, OTEL_LOG_STAT_DROPPED_SHUTDOWN), 1);
+    ck_assert_uint_eq(lfx_stat(f.lp, OTEL_LOG_STAT_RECORDS_EMITTED), 3);
+    ck_assert_uint_eq(lfx_stat(f.lp, OTEL_LOG_STAT_DROPPED_SHUTDOWN), 2);
     lfx_assert_balanced(f.lp);
     char json[1024];
     size_t n = otel_logger_provider_stats_json(f.lp, json, sizeof json);
     ck_assert_uint_lt(n, sizeof json);
-    ck_assert_ptr_nonnull(strstr(json, "\"records_emitted\":2"));
-    ck_assert_ptr_nonnull(strstr(json, "\"dropped_shutdown\":1"));
+    ck_assert_ptr_nonnull(strstr(json, "\"records_emitted\":3"));
+    ck_assert_ptr_nonnull(strstr(json, "\"dropped_shutdown\":2"));
     ck_assert_str_eq(otel_log_stat_name(OTEL_LOG_STAT_RECORDS_EXPORTED), "records_exported");
     lfx_close(&f);
 }
