@@ -258,7 +258,8 @@ uint32_t otel_log_record_dropped_attributes(const otel_log_record *rec);
 void otel_log_record_span_context(const otel_log_record *rec, otel_span_context *out);
 const char *otel_log_record_scope_name(const otel_log_record *rec);
 void otel_py_log(otel_logger *lg, int severity, const char *sev_text, size_t sev_len,
-                 const otel_attr *body, const otel_attr *attrs, size_t n_attrs, uint64_t time_ns,
+                 const otel_attr *body, const char *body_str, size_t body_len,
+                 const otel_attr *attrs, size_t n_attrs, uint64_t time_ns,
                  uint64_t observed_ns, otel_span *span, const uint8_t *ids, int flags,
                  const char *event, size_t event_len);
 
@@ -296,11 +297,13 @@ static uint64_t otel_py_attach_span(otel_span *span) {
     otel_context_release(ctx);
     return token;
 }
-/* One record in one crossing (logs.py). The trace context is Python's:
- * `span` (a span of this core), else `ids` (16 + 8 bytes of a foreign
- * span), else none; never the C thread's current context. */
+/* One record in one crossing (logs.py). The body is `body`, else the
+ * string body_str (when not NULL). The trace context is Python's: `span`
+ * (a span of this core), else `ids` (16 + 8 bytes of a foreign span), else
+ * none; never the C thread's current context. */
 static void otel_py_log(otel_logger *lg, int severity, const char *sev_text, size_t sev_len,
-                        const otel_attr *body, const otel_attr *attrs, size_t n_attrs,
+                        const otel_attr *body, const char *body_str, size_t body_len,
+                        const otel_attr *attrs, size_t n_attrs,
                         uint64_t time_ns, uint64_t observed_ns, otel_span *span,
                         const uint8_t *ids, int flags, const char *event, size_t event_len) {
     otel_log_record *r = otel_logger_record_new(lg);
@@ -317,6 +320,7 @@ static void otel_py_log(otel_logger *lg, int severity, const char *sev_text, siz
     if (severity) otel_log_record_set_severity(r, severity);
     if (sev_len) otel_log_record_set_severity_text(r, sev_text, sev_len);
     if (body) otel_log_record_set_body(r, body);
+    else if (body_str) otel_log_record_set_body_str(r, body_str, body_len);
     if (n_attrs) otel_log_record_set_attrs(r, attrs, n_attrs);
     if (time_ns) otel_log_record_set_timestamp(r, time_ns);
     if (observed_ns) otel_log_record_set_observed_timestamp(r, observed_ns);

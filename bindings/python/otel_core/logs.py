@@ -217,7 +217,7 @@ class Logger(_ApiLogger):
             span, ids, flags = _span_args(context)
         st = _b(severity_text) if severity_text else b""
         ev = _b(event_name) if event_name else b""
-        lib.otel_py_log(self._lg, _sev(severity_number), st, len(st), _body(body, keep), arr, n,
+        lib.otel_py_log(self._lg, _sev(severity_number), st, len(st), _body(body, keep), _NULL, 0, arr, n,
                         timestamp or 0, observed_timestamp or 0, span, ids, flags, ev, len(ev))
 
 
@@ -342,6 +342,31 @@ def _exception_attrs(etype, value, tb):
             "exception.stacktrace": "".join(traceback.format_exception(etype, value, tb))}
 
 
+# Strings that repeat record after record (paths, function names, level
+# names), encoded once: (bytes, (pointer, length)).
+_CSTR = {}
+_K_PATH, _K_FUNC = _key_entry("code.file.path")[1:], _key_entry("code.function.name")[1:]
+_K_LINE = _key_entry("code.line.number")[1:]
+_LEVEL_NAMES = {}
+
+
+def _cstr(s):
+    hit = _CSTR.get(s)
+    if hit is None:
+        vb = _b(s if s is not None else "")
+        if len(_CSTR) >= 4096:
+            _CSTR.clear()
+        hit = _CSTR[s] = (vb, (ffi.from_buffer(vb), len(vb)))
+    return hit
+
+
+def _level_name(name):
+    b = _b(str(name))
+    if len(_LEVEL_NAMES) < 256:
+        _LEVEL_NAMES[name] = b
+    return b
+
+
 class LoggingHandler(logging.Handler):
     """Sends standard-library log records to a logger of `logger_provider`
     (default: the provider ``opentelemetry._logs`` has, else a new
@@ -367,24 +392,27 @@ class LoggingHandler(logging.Handler):
             lg = self._loggers.get(record.name) or self._logger(record.name)
             levelno = record.levelno
             sev = _SEVERITY[levelno] if 0 <= levelno < 64 else _severity(levelno)
-            keep = []
-            attrs = {"code.file.path": record.pathname, "code.function.name": record.funcName,
-                     "code.line.number": record.lineno}
+            keep = None
             d = record.__dict__
-            if len(d) > _BASE:  # something came from extra= (or a formatter's message)
+            if len(d) > _BASE or record.exc_info:  # extra= or an exception: the general path
+                attrs = {"code.file.path": record.pathname, "code.function.name": record.funcName,
+                         "code.line.number": record.lineno}
                 for k, v in d.items():
                     if k not in _RESERVED:
                         attrs[k] = v
-            if record.exc_info and record.exc_info[0] is not None:
-                attrs.update(_exception_attrs(*record.exc_info))
-            arr, n = _entries(attrs, keep)
+                if record.exc_info and record.exc_info[0] is not None:
+                    attrs.update(_exception_attrs(*record.exc_info))
+                keep = []
+                arr, n = _entries(attrs, keep)
+            else:  # the common record: three attributes in one cffi call
+                p, f = _cstr(record.pathname), _cstr(record.funcName)
+                arr, n = ffi.new("otel_attr[]", (_K_PATH + (1, 0, 0, 0.0) + p[1], _K_FUNC + (1, 0, 0, 0.0) + f[1],
+                                                 _K_LINE + (3, 0, record.lineno, 0.0, _NULL, 0))), 3
             msg = record.getMessage()
-            body = ffi.new("otel_attr *")
-            keep.append(body)
-            _fill(body, msg, keep)
+            mb = msg.encode("utf-8", "surrogatepass") if type(msg) is str else _b(str(msg))
             span, ids, flags = _span_args()
-            lt = record.levelname.encode()
-            lib.otel_py_log(lg._lg, sev, lt, len(lt), body, arr, n, int(record.created * 1e9), 0,
+            lt = _LEVEL_NAMES.get(record.levelname) or _level_name(record.levelname)
+            lib.otel_py_log(lg._lg, sev, lt, len(lt), _NULL, mb, len(mb), arr, n, int(record.created * 1e9), 0,
                             span, ids, flags, b"", 0)
         except Exception:  # as logging.Handler does: never raise into the caller
             self.handleError(record)
