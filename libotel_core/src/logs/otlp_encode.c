@@ -355,7 +355,7 @@ void otel__logs_print(FILE *f, const otel_log_record *const *r, size_t n) {
             otel__hex_encode(x->sc.span_id, 8, sid);
             tid[32] = sid[16] = '\0';
         }
-        fprintf(f, "%" PRIu64 " %s [%s] %s%s%s body=%s attrs=%u trace_id=%s span_id=%s\n",
+        fprintf(f, "%" PRIu64 " %s [%s] %s%s%sbody=%s attrs=%u trace_id=%s span_id=%s\n",
                 x->time_ns ? x->time_ns : x->observed_ns, sev, x->logger->name,
                 x->event_name_len ? "event=" : "", x->event_name_len ? x->event_name : "",
                 x->event_name_len ? " " : "", b.err ? "?" : (const char *)b.p,
