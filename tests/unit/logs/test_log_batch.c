@@ -1,12 +1,11 @@
 /* The batch log processor on the shared worker: batch size, timer, drops
  * when full, flush, shutdown with a hanging exporter (abandoned at the
- * deadline, the accounting still adding up), and fork. */
+ * deadline, the accounting still adding up). Fork: test_log_fork.c. */
 #include <check.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "logs/logs_fixture.h"
@@ -228,37 +227,6 @@ START_TEST(test_an_exporter_serves_one_processor) {
 }
 END_TEST
 
-START_TEST(test_fork_child_has_an_empty_working_pipeline) {
-    otel_log_exporter *mem;
-    ck_assert_int_eq(otel_log_exporter_in_memory_new(&mem), OTEL_OK);
-    otel_logger_provider *lp = open_batch((const char *const[]){"OTEL_BLRP_SCHEDULE_DELAY", "600000", NULL}, mem);
-    emit_n(lp, 1); /* start the worker, let it go idle */
-    ck_assert_int_eq(otel_logger_provider_force_flush(lp, 5000), OTEL_OK);
-    otel_log_exporter_in_memory_reset(mem);
-    emit_n(lp, 5); /* queued in the parent at fork time */
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        if (lfx_stat(lp, OTEL_LOG_STAT_RECORDS_QUEUED) != 0) _exit(2);
-        emit_n(lp, 2);
-        if (otel_logger_provider_force_flush(lp, 5000) != OTEL_OK) _exit(3);
-        if (otel_log_exporter_in_memory_count(mem) != 2) _exit(4);
-        if (lfx_stat(lp, OTEL_LOG_STAT_RECORDS_EXPORTED) != 2) _exit(5);
-        otel_logger_provider_release(lp);
-        _exit(0);
-    }
-    int status = 0;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
-    ck_assert_int_eq(otel_logger_provider_force_flush(lp, 5000), OTEL_OK);
-    ck_assert_uint_eq(otel_log_exporter_in_memory_count(mem), 5); /* the parent lost nothing */
-    otel_logger_provider_shutdown(lp, 5000);
-    lfx_assert_balanced(lp);
-    otel_logger_provider_release(lp);
-    otel_log_exporter_release(mem);
-}
-END_TEST
-
 static void *emitter(void *arg) {
     emit_n(arg, 5000);
     return NULL;
@@ -286,4 +254,4 @@ FX_MAIN("log_batch", NULL, NULL, test_a_full_batch_goes_without_waiting_for_the_
         test_the_timer_exports_a_partial_batch, test_default_settings_are_the_specifications,
         test_a_full_queue_drops_and_counts, test_shutdown_abandons_a_hanging_exporter_at_its_deadline,
         test_failed_exports_are_counted_and_flush_says_so, test_an_exporter_serves_one_processor,
-        test_fork_child_has_an_empty_working_pipeline, test_concurrent_emitters_balance_after_shutdown)
+        test_concurrent_emitters_balance_after_shutdown)
