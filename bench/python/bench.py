@@ -10,6 +10,10 @@
       made current (and current in C), end: what instrumentation does
   python.counter.{otel_core,api_dropin,opentelemetry_sdk}.attrs3
                                          counter add with 3 attributes
+  python.log.handler.{otel_core,opentelemetry_sdk}
+      logger.info("request %s took %d ms", path, ms) through each SDK's
+      logging.Handler (otel_core.LoggingHandler; opentelemetry-sdk's
+      LoggingHandler), batch processors, OTLP/HTTP to the same sink
 Each line has `ratio`: opentelemetry-sdk's time for the same workload and
 attribute count divided by this one's.
 Spans are sampled and exported for real by both SDKs (batch processors,
@@ -139,11 +143,47 @@ def main():
     for name, ns in cres.items():
         print(json.dumps({"name": name, "value": round(ns, 1), "unit": "ns/op", "threads": 1,
                           "ratio": round(sdk_c / ns, 2)}))
+    log_results(measure)
     sys.stdout.flush()
     core.shutdown(1000)
     sdk.shutdown()
     sink.terminate()
     sink.wait(5)
+
+
+def log_results(measure):
+    import logging
+    from opentelemetry.sdk._logs import LoggerProvider as SdkLoggerProvider, LoggingHandler as SdkHandler
+    from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
+    from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+    core_lp = otel_core.LoggerProvider(blrp_max_queue_size=8192)
+    sdk_lp = SdkLoggerProvider()
+    sdk_lp.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter(timeout=5), max_queue_size=8192))
+    loggers = {}
+    for name, handler in (("otel_core", otel_core.LoggingHandler(logger_provider=core_lp)),
+                          ("opentelemetry_sdk", SdkHandler(logger_provider=sdk_lp))):
+        lg = logging.getLogger("bench.log." + name)
+        lg.propagate = False
+        lg.setLevel(logging.INFO)
+        lg.addHandler(handler)
+        loggers[name] = lg
+
+    def logs(lg):
+        def run(n):
+            for i in range(n):
+                lg.info("request %s took %d ms", "/api/items", i)
+        return run
+
+    res = {}
+    for name, lg in loggers.items():
+        res[name] = measure(logs(lg))
+        core_lp.force_flush(30000)
+        sdk_lp.force_flush(30000)
+    for name, ns in res.items():
+        print(json.dumps({"name": "python.log.handler." + name, "value": round(ns, 1), "unit": "ns/op",
+                          "threads": 1, "ratio": round(res["opentelemetry_sdk"] / ns, 2)}))
+    core_lp.shutdown(1000)
+    sdk_lp.shutdown()
 
 
 if __name__ == "__main__":

@@ -161,7 +161,12 @@ typedef enum otel_value_type {
     OTEL_VALUE_STRING_ARRAY = 5,
     OTEL_VALUE_BOOL_ARRAY = 6,
     OTEL_VALUE_INT64_ARRAY = 7,
-    OTEL_VALUE_DOUBLE_ARRAY = 8
+    OTEL_VALUE_DOUBLE_ARRAY = 8,
+    /* AnyValue-only kinds: log bodies and log attributes (otel/logs.h);
+     * span and metric attributes refuse them (dropped, counted). */
+    OTEL_VALUE_BYTES = 9,  /**< `ptr`: the bytes, `len`: their count */
+    OTEL_VALUE_ARRAY = 10, /**< `ptr`: const otel_attr * values (keys ignored), `len`: count */
+    OTEL_VALUE_MAP = 11    /**< `ptr`: const otel_attr * entries with keys, `len`: count */
 } otel_value_type;
 
 /** A borrowed UTF-8 string: pointer and byte length. Frozen layout. */

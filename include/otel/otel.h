@@ -35,5 +35,6 @@
 #include "otel/export.h"
 #include "otel/otlp.h"
 #include "otel/metrics.h"
+#include "otel/logs.h"
 
 #endif /* OTEL_OTEL_H */

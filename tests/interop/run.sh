@@ -10,7 +10,7 @@
 # 4. interop tests: a real OpenTelemetry Collector (built by
 #    tests/interop/collector/build.sh) receiving over http/protobuf,
 #    http/json and grpc, plain/TLS/mTLS, gzip on and off; what it wrote is
-#    compared field by field with what was sent.
+#    compared field by field with what was sent (spans, metrics, logs).
 # Prints "N passed, N failed" last and exits non-zero on any failure.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -77,7 +77,7 @@ if [ -z "$collector" ]; then
     esac
 fi
 if [ -n "$why" ]; then
-    echo "SKIP interop: the Collector tests (every protocol, TLS, gzip, metrics) did not run: $why"
+    echo "SKIP interop: the Collector tests (every protocol, TLS, gzip, metrics, logs) did not run: $why"
 elif [ -z "$collector" ] || [ ! -x "$collector" ]; then
     fail "interop: no OpenTelemetry Collector binary (tests/interop/collector/build.sh)"
 else
@@ -90,6 +90,14 @@ else
         tally "$out"
     else
         fail "interop: metrics_driver does not build"
+    fi
+    ldriver=$work/logs_driver
+    if ${CC:-cc} $san -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -I"$root/include" -o "$ldriver" \
+            "$root/tests/interop/logs_driver.c" -L"$libdir" -lotel_core -Wl,-rpath,"$libdir"; then
+        out=$("$py" "$root/tests/interop/logs_interop.py" "$collector" "$ldriver" 2>&1 | tee /dev/stderr | tail -n1)
+        tally "$out"
+    else
+        fail "interop: logs_driver does not build"
     fi
 fi
 

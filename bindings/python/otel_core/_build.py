@@ -19,6 +19,13 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 EXTRA_CDEF = r"""
 extern "Python" void _otel_py_observe(otel_observer *, void *);
 
+/* glue for otel_core/logs.py: a whole stdlib record in one crossing */
+void otel_py_log(otel_logger *lg, int severity, const char *sev_text, size_t sev_len,
+                 const otel_attr *body, const char *body_str, size_t body_len,
+                 const otel_attr *attrs, size_t n_attrs, uint64_t time_ns,
+                 uint64_t observed_ns, otel_span *span, const uint8_t *ids, int flags,
+                 const char *event, size_t event_len);
+
 /* glue compiled into the extension (below): one crossing instead of two */
 void otel_py_span_end(otel_span *span, uint64_t end_ns);
 otel_span *otel_py_start(otel_tracer *t, const char *name, size_t name_len, int kind,
@@ -52,6 +59,36 @@ static uint64_t otel_py_attach_span(otel_span *span) {
     uint64_t token = otel_context_attach(ctx);
     otel_context_release(ctx);
     return token;
+}
+/* One record in one crossing (logs.py). The body is `body`, else the
+ * string body_str (when not NULL). The trace context is Python's: `span`
+ * (a span of this core), else `ids` (16 + 8 bytes of a foreign span), else
+ * none; never the C thread's current context. */
+static void otel_py_log(otel_logger *lg, int severity, const char *sev_text, size_t sev_len,
+                        const otel_attr *body, const char *body_str, size_t body_len,
+                        const otel_attr *attrs, size_t n_attrs,
+                        uint64_t time_ns, uint64_t observed_ns, otel_span *span,
+                        const uint8_t *ids, int flags, const char *event, size_t event_len) {
+    otel_log_record *r = otel_logger_record_new(lg);
+    if (!r) return;
+    otel_span_context sc = {{0}, {0}, 0, 0, {0}};
+    if (span) {
+        otel_span_get_context(span, &sc);
+    } else if (ids) {
+        for (int i = 0; i < 16; i++) sc.trace_id[i] = ids[i];
+        for (int i = 0; i < 8; i++) sc.span_id[i] = ids[16 + i];
+        sc.trace_flags = (uint8_t)flags;
+    }
+    otel_log_record_set_span_context(r, &sc);
+    if (severity) otel_log_record_set_severity(r, severity);
+    if (sev_len) otel_log_record_set_severity_text(r, sev_text, sev_len);
+    if (body) otel_log_record_set_body(r, body);
+    else if (body_str) otel_log_record_set_body_str(r, body_str, body_len);
+    if (n_attrs) otel_log_record_set_attrs(r, attrs, n_attrs);
+    if (time_ns) otel_log_record_set_timestamp(r, time_ns);
+    if (observed_ns) otel_log_record_set_observed_timestamp(r, observed_ns);
+    if (event_len) otel_log_record_set_event_name(r, event, event_len);
+    otel_logger_emit(lg, r);
 }
 """
 

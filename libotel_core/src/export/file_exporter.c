@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/fdio.h"
 #include "common/log.h"
 #include "common/strutil.h"
 #include "export/exporter.h"
@@ -21,19 +22,6 @@ typedef struct file_exporter {
     char *path;
     otel__otlp_encoder enc;
 } file_exporter;
-
-static int write_all(int fd, const uint8_t *p, size_t len) {
-    while (len) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
 
 static int file_export(otel_exporter *self, const otel_span_data *const *spans, size_t n,
                        uint32_t timeout_ms) {
@@ -59,7 +47,7 @@ static int file_export(otel_exporter *self, const otel_span_data *const *spans, 
         otel__stats_set_error(st, "file exporter: out of memory");
         return OTEL_EXPORT_FAILURE;
     }
-    if (write_all(x->fd, x->enc.json.p, x->enc.json.len) != 0) {
+    if (otel__write_all(x->fd, x->enc.json.p, x->enc.json.len) != 0) {
         otel__stats_set_error(st, "file exporter: writing %s failed: %s", x->path, strerror(errno));
         OTEL_LOG_W("file exporter: writing %zu spans to %s failed: %s; they are dropped", n, x->path,
                    strerror(errno));

@@ -18,6 +18,7 @@
 #include "common/strutil.h"
 #include "export/otlp_config.h"
 #include "export/otlp_encode.h"
+#include "export/otlp_pb_values.h"
 #include "metrics/internal.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
 
@@ -29,75 +30,6 @@ typedef Opentelemetry__Proto__Metrics__V1__HistogramDataPoint HistogramDataPoint
 typedef Opentelemetry__Proto__Metrics__V1__ScopeMetrics ScopeMetrics;
 
 #define NEW(a, T) ((T *)otel__arena_alloc((a), sizeof(T)))
-
-static char *cstr(otel__arena *a, const char *s, size_t n) {
-    return otel__arena_strndup(a, s ? s : "", s ? n : 0);
-}
-
-static AnyValue *any_of(otel__arena *a, const otel_attr *at) {
-    AnyValue *v = NEW(a, AnyValue);
-    if (!v) return NULL;
-    opentelemetry__proto__common__v1__any_value__init(v);
-    switch (at->type) {
-    case OTEL_VALUE_STRING:
-        v->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE;
-        v->string_value = cstr(a, at->ptr, at->len);
-        return v->string_value ? v : NULL;
-    case OTEL_VALUE_BOOL:
-        v->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BOOL_VALUE;
-        v->bool_value = at->bool_value != 0;
-        return v;
-    case OTEL_VALUE_INT64:
-        v->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE;
-        v->int_value = at->int_value;
-        return v;
-    case OTEL_VALUE_DOUBLE:
-        v->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_DOUBLE_VALUE;
-        v->double_value = at->double_value;
-        return v;
-    default: {
-        Opentelemetry__Proto__Common__V1__ArrayValue *arr =
-            NEW(a, Opentelemetry__Proto__Common__V1__ArrayValue);
-        if (!arr) return NULL;
-        opentelemetry__proto__common__v1__array_value__init(arr);
-        arr->values = otel__arena_alloc(a, (at->len ? at->len : 1) * sizeof *arr->values);
-        if (!arr->values) return NULL;
-        for (size_t i = 0; i < at->len; i++) {
-            otel_attr one = {at->key, at->key_len, 0, 0, 0, 0, NULL, 0};
-            if (at->type == OTEL_VALUE_STRING_ARRAY) {
-                const otel_str *s = at->ptr;
-                one.type = OTEL_VALUE_STRING, one.ptr = s[i].ptr, one.len = s[i].len;
-            } else if (at->type == OTEL_VALUE_BOOL_ARRAY) {
-                one.type = OTEL_VALUE_BOOL, one.bool_value = ((const int *)at->ptr)[i];
-            } else if (at->type == OTEL_VALUE_INT64_ARRAY) {
-                one.type = OTEL_VALUE_INT64, one.int_value = ((const int64_t *)at->ptr)[i];
-            } else {
-                one.type = OTEL_VALUE_DOUBLE, one.double_value = ((const double *)at->ptr)[i];
-            }
-            if (!(arr->values[i] = any_of(a, &one))) return NULL;
-        }
-        arr->n_values = at->len;
-        v->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_ARRAY_VALUE;
-        v->array_value = arr;
-        return v;
-    }
-    }
-}
-
-static KeyValue **kvs_of(otel__arena *a, const otel_attr *attrs, size_t n) {
-    KeyValue **out = otel__arena_alloc(a, (n ? n : 1) * sizeof *out);
-    if (!out) return NULL;
-    for (size_t i = 0; i < n; i++) {
-        KeyValue *kv = NEW(a, KeyValue);
-        if (!kv) return NULL;
-        opentelemetry__proto__common__v1__key_value__init(kv);
-        kv->key = cstr(a, attrs[i].key, attrs[i].key_len);
-        kv->value = any_of(a, &attrs[i]);
-        if (!kv->key || !kv->value) return NULL;
-        out[i] = kv;
-    }
-    return out;
-}
 
 typedef Opentelemetry__Proto__Metrics__V1__Exemplar Exemplar;
 
@@ -131,7 +63,7 @@ static Exemplar **exemplars_of(otel__arena *a, const otel__point *p, size_t *n) 
             x->span_id.len = 8;
         }
         if (e->n_attrs) {
-            x->filtered_attributes = kvs_of(a, e->attrs, e->n_attrs);
+            x->filtered_attributes = otel__pb_kvs(a, e->attrs, e->n_attrs);
             if (!x->filtered_attributes) return NULL;
             x->n_filtered_attributes = e->n_attrs;
         }
@@ -164,7 +96,7 @@ static int fill_metric(otel__arena *a, const otel__metric *m, Metric *pm) {
             if (!dp || !pos) return 0;
             opentelemetry__proto__metrics__v1__exponential_histogram_data_point__init(dp);
             opentelemetry__proto__metrics__v1__exponential_histogram_data_point__buckets__init(pos);
-            dp->attributes = kvs_of(a, p->attrs, p->n_attrs);
+            dp->attributes = otel__pb_kvs(a, p->attrs, p->n_attrs);
             if (!dp->attributes) return 0;
             dp->n_attributes = p->n_attrs;
             dp->start_time_unix_nano = p->start_ns;
@@ -214,7 +146,7 @@ static int fill_metric(otel__arena *a, const otel__metric *m, Metric *pm) {
             HistogramDataPoint *dp = NEW(a, HistogramDataPoint);
             if (!dp) return 0;
             opentelemetry__proto__metrics__v1__histogram_data_point__init(dp);
-            dp->attributes = kvs_of(a, p->attrs, p->n_attrs);
+            dp->attributes = otel__pb_kvs(a, p->attrs, p->n_attrs);
             if (!dp->attributes) return 0;
             dp->n_attributes = p->n_attrs;
             dp->start_time_unix_nano = p->start_ns;
@@ -249,7 +181,7 @@ static int fill_metric(otel__arena *a, const otel__metric *m, Metric *pm) {
         NumberDataPoint *dp = NEW(a, NumberDataPoint);
         if (!dp) return 0;
         opentelemetry__proto__metrics__v1__number_data_point__init(dp);
-        dp->attributes = kvs_of(a, p->attrs, p->n_attrs);
+        dp->attributes = otel__pb_kvs(a, p->attrs, p->n_attrs);
         if (!dp->attributes) return 0;
         dp->n_attributes = p->n_attrs;
         dp->start_time_unix_nano = p->start_ns;
@@ -297,11 +229,11 @@ otel_status otel__metrics_encode_proto(const otel_metrics_data *d, const otel_re
     Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest req =
         OPENTELEMETRY__PROTO__COLLECTOR__METRICS__V1__EXPORT_METRICS_SERVICE_REQUEST__INIT;
     Opentelemetry__Proto__Metrics__V1__ResourceMetrics *rms[1] = {&rm};
-    r.attributes = kvs_of(&a, res->attrs.items, res->attrs.count);
+    r.attributes = otel__pb_kvs(&a, res->attrs.items, res->attrs.count);
     if (!r.attributes) goto done;
     r.n_attributes = res->attrs.count;
     rm.resource = &r;
-    if (res->schema_url_len) rm.schema_url = cstr(&a, res->schema_url, res->schema_url_len);
+    if (res->schema_url_len) rm.schema_url = otel__pb_str(&a, res->schema_url, res->schema_url_len);
     /* one ScopeMetrics per meter, in the order metrics came */
     ScopeMetrics **scopes = otel__arena_alloc(&a, (d->n_metrics ? d->n_metrics : 1) * sizeof *scopes);
     if (!scopes) goto done;
@@ -320,7 +252,7 @@ otel_status otel__metrics_encode_proto(const otel_metrics_data *d, const otel_re
             opentelemetry__proto__common__v1__instrumentation_scope__init(sc);
             sc->name = m->name;
             sc->version = m->version;
-            sc->attributes = kvs_of(&a, m->attrs.items, m->attrs.count);
+            sc->attributes = otel__pb_kvs(&a, m->attrs.items, m->attrs.count);
             if (!sc->attributes) goto done;
             sc->n_attributes = m->attrs.count;
             sm->scope = sc;
