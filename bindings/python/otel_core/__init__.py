@@ -38,7 +38,8 @@ from . import propagators
 from .propagators import extract, inject
 from . import metrics
 from .metrics import MeterProvider, get_meter
+from ._options import Option, options
 
 __all__ = ["configure", "get_tracer", "TracerProvider", "Tracer", "Span", "inject",
            "extract", "get_current_span", "c_current_span", "c_attached", "use_span", "stats", "force_flush",
-           "shutdown", "OtelError", "MeterProvider", "get_meter"]
+           "shutdown", "OtelError", "MeterProvider", "get_meter", "options", "Option"]
