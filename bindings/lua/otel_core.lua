@@ -243,6 +243,31 @@ local function options(settings, skip)
   return o
 end
 
+local option_types = { [0] = "string", "bool", "int", "double", "enum", "list", "duration", "key_values" }
+
+--- otel.options(): every OTEL_* option the core honours (its option table),
+-- a list of { name, type, default, choices, description }; `type` is
+-- "string", "bool", "int", "double", "enum", "list", "duration" (ms) or
+-- "key_values"; default and choices (a list) may be nil. These are the keys
+-- configure{} takes (without OTEL_, any case).
+function M.options()
+  local out, i = {}, 0
+  while true do
+    local name = c.option_name(i)
+    if not name then return out end
+    local choices = c.option_choices(name)
+    local list
+    if choices then
+      list = {}
+      for v in choices:gmatch("[^,]+") do list[#list + 1] = v end
+    end
+    out[#out + 1] = { name = name, type = option_types[c.option_type(name)] or "string",
+                      default = c.option_default(name), choices = list,
+                      description = c.option_description(name) }
+    i = i + 1
+  end
+end
+
 --- otel.configure{ service_name = "x", traces_sampler = "always_on", ... }:
 -- a new process-wide tracer provider
 function M.configure(settings)

@@ -74,6 +74,24 @@ otel_options *otel_swig_options_new(void) {
 int otel_swig_options_set(otel_options *o, const char *name, const char *value) {
     return (int)otel_options_set(o, name, value);
 }
+const char *otel_swig_option_name(int index) {
+    const otel_option_info *i = otel_option_next(NULL);
+    for (int k = 0; i && k < index; k++) i = otel_option_next(i);
+    return index >= 0 && i ? otel_option_info_name(i) : NULL;
+}
+int otel_swig_option_type(const char *name) {
+    const otel_option_info *i = otel_option_by_name(name);
+    return i ? otel_option_info_type(i) : -1;
+}
+const char *otel_swig_option_default(const char *name) {
+    return otel_option_info_default(otel_option_by_name(name));
+}
+const char *otel_swig_option_choices(const char *name) {
+    return otel_option_info_choices(otel_option_by_name(name));
+}
+const char *otel_swig_option_description(const char *name) {
+    return otel_option_info_description(otel_option_by_name(name));
+}
 int otel_swig_configure(otel_options *o) {
     otel_tracer_provider *tp = NULL;
     otel_status st = otel_tracer_provider_new(&tp, o);

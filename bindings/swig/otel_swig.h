@@ -84,6 +84,15 @@ double otel_swig_now_ns(void);
 otel_options *otel_swig_options_new(void);
 /* 0 on success, else an otel_status (the message is last_error()) */
 int otel_swig_options_set(otel_options *o, const char *name, const char *value);
+/* The core's option table (otel_option_next), for the idiomatic layers:
+ * the name of entry `index` (from 0; NULL past the end), and by name the
+ * type (an otel_option_type; -1 when the core does not honour the name),
+ * default, choices ("a,b,c") and description (NULL when none). */
+const char *otel_swig_option_name(int index);
+int otel_swig_option_type(const char *name);
+const char *otel_swig_option_default(const char *name);
+const char *otel_swig_option_choices(const char *name);
+const char *otel_swig_option_description(const char *name);
 /* Makes a provider from `o` the process-wide one; 0 or an otel_status. */
 int otel_swig_configure(otel_options *o);
 /* Flush / shut down the process-wide provider; 0 or an otel_status. */

@@ -166,16 +166,22 @@ static otel_meter_provider *make_meters(otel_metric_reader **printer) {
     otel_options *o;
     otel_options_new(&o);
     if (!getenv("OTEL_SERVICE_NAME")) otel_options_set(o, "OTEL_SERVICE_NAME", "polyglot-checkout");
-    if (!getenv("OTEL_EXPORTER_OTLP_ENDPOINT") && !getenv("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"))
-        otel_options_set(o, "OTEL_METRICS_EXPORTER", "none");
     otel_meter_provider *mp = NULL;
     if (otel_meter_provider_new(&mp, o) != OTEL_OK) {
         fprintf(stderr, "polyglot: %s\n", otel_last_error());
         exit(1);
     }
-    otel_options_free(o);
+    /* readers added in code before the first meter are the provider's only
+     * ones: the printer, and OTLP when an endpoint is set */
     otel_metric_reader_manual_new(printer, OTEL_TEMPORALITY_CUMULATIVE);
     otel_meter_provider_add_reader(mp, *printer);
+    otel_metric_reader *otlp = NULL;
+    if ((getenv("OTEL_EXPORTER_OTLP_ENDPOINT") || getenv("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")) &&
+        otel_metric_reader_otlp_new(&otlp, o) == OTEL_OK) {
+        otel_meter_provider_add_reader(mp, otlp);
+        otel_metric_reader_release(otlp);
+    }
+    otel_options_free(o);
     return mp;
 }
 

@@ -45,12 +45,15 @@ OTEL_API void otel_options_free(otel_options *opts);
 
 /**
  * Sets the option `name` (an `OTEL_*` environment variable name the SDK
- * honours, see the README's table) to `value` (copied). A NULL value unsets
+ * honours: one in the option table, see otel_option_next() and the README's
+ * tables) to `value` (copied). A NULL value unsets
  * it, so the environment applies again. Values are validated when a provider
  * is built, by the same rules as the environment (an invalid value warns and
  * falls back to the default).
  * @return OTEL_OK, OTEL_ERR_INVALID_ARGUMENT (NULL handle or name),
- *   OTEL_ERR_NOT_FOUND (a name the SDK does not know), OTEL_ERR_NO_MEMORY.
+ *   OTEL_ERR_NOT_FOUND (a name not in the option table: the SDK reads
+ *   nothing by that name, on strict and lenient handles alike),
+ *   OTEL_ERR_NO_MEMORY.
  * @since 1.0
  */
 OTEL_API otel_status otel_options_set(otel_options *opts, const char *name, const char *value);
@@ -117,6 +120,79 @@ typedef void (*otel_id_generator_fn)(uint8_t *out, size_t len, void *user_data);
  */
 OTEL_API otel_status otel_options_set_id_generator(otel_options *opts, otel_id_generator_fn fn,
                                                    int random, void *user_data);
+
+/* ---- the option table: the names the SDK honours, as data ----
+ *
+ * @code
+ * for (const otel_option_info *i = otel_option_next(NULL); i; i = otel_option_next(i))
+ *     printf("%s (%s)\n", otel_option_info_name(i), otel_option_info_description(i));
+ * @endcode
+ *
+ * The table is static: every pointer here is valid for the life of the
+ * process, and every function is safe from any thread. Entries are opaque
+ * and read through accessors, so attributes can be added later (as new
+ * functions) without changing any layout. The table holds exactly the names
+ * otel_options_set() accepts; a later release may add names and types, so
+ * callers treat an unknown otel_option_type as OTEL_OPTION_STRING.
+ */
+
+/** One entry of the option table (opaque; static storage). */
+typedef struct otel_option_info otel_option_info;
+
+/** How an option's value is written (otel_option_info_type()). */
+typedef enum otel_option_type {
+    OTEL_OPTION_STRING = 0,     /**< free text: a URL, a file path, a name */
+    OTEL_OPTION_BOOL = 1,       /**< `true` or `false` (case-insensitive) */
+    OTEL_OPTION_INT = 2,        /**< a decimal integer */
+    OTEL_OPTION_DOUBLE = 3,     /**< a decimal number */
+    OTEL_OPTION_ENUM = 4,       /**< one of otel_option_info_choices() */
+    OTEL_OPTION_LIST = 5,       /**< comma-separated, each of otel_option_info_choices() */
+    OTEL_OPTION_DURATION = 6,   /**< integer milliseconds */
+    OTEL_OPTION_KEY_VALUES = 7  /**< `k1=v1,k2=v2`, values percent-encoded */
+} otel_option_type;
+
+/**
+ * The entry after `prev` in the option table; NULL gives the first entry.
+ * @return NULL after the last entry, or when `prev` is not an entry.
+ * @since 1.0
+ */
+OTEL_API const otel_option_info *otel_option_next(const otel_option_info *prev);
+
+/**
+ * The entry named `name` (an exact, case-sensitive `OTEL_*` name).
+ * @return the entry, or NULL when the SDK does not honour that name (or it
+ *   is NULL). @since 1.0
+ */
+OTEL_API const otel_option_info *otel_option_by_name(const char *name);
+
+/** Pointer + length form of otel_option_by_name(). @since 1.0 */
+OTEL_API const otel_option_info *otel_option_by_name_n(const char *name, size_t name_len);
+
+/** The number of entries otel_option_next() walks. @since 1.0 */
+OTEL_API size_t otel_option_count(void);
+
+/** The option's name (e.g. `OTEL_SERVICE_NAME`); NULL for a NULL entry. @since 1.0 */
+OTEL_API const char *otel_option_info_name(const otel_option_info *info);
+
+/** An otel_option_type; OTEL_OPTION_STRING for a NULL entry. @since 1.0 */
+OTEL_API int otel_option_info_type(const otel_option_info *info);
+
+/**
+ * The value used when the option is unset, as it would be written (e.g.
+ * `5000`, `http/protobuf`), or NULL when there is no fixed default (it is
+ * computed, like `OTEL_SERVICE_NAME`'s, or a per-signal name falls back to
+ * the generic one, or unset means no limit). @since 1.0
+ */
+OTEL_API const char *otel_option_info_default(const otel_option_info *info);
+
+/**
+ * For OTEL_OPTION_ENUM and OTEL_OPTION_LIST: the accepted values,
+ * comma-separated (e.g. `otlp,console,none`); NULL for other types. @since 1.0
+ */
+OTEL_API const char *otel_option_info_choices(const otel_option_info *info);
+
+/** A one-line description in English, never NULL for an entry. @since 1.0 */
+OTEL_API const char *otel_option_info_description(const otel_option_info *info);
 
 #ifdef __cplusplus
 }

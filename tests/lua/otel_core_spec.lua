@@ -240,6 +240,17 @@ describe("otel_core for Lua", function()
     assert.are.equal("alive", attr(got.victim, "still").stringValue)
   end)
 
+  it("lists the core's option table", function()
+    local by = {}
+    for _, o in ipairs(otel.options()) do by[o.name] = o end
+    assert.are.equal("duration", by.OTEL_BSP_SCHEDULE_DELAY.type)
+    assert.are.equal("5000", by.OTEL_BSP_SCHEDULE_DELAY.default)
+    assert.are.same({ "otlp", "console", "none" }, by.OTEL_TRACES_EXPORTER.choices)
+    assert.is_nil(by.OTEL_SERVICE_NAME.default)
+    assert.is_nil(by.OTEL_BLRP_SCHEDULE_DELAY) -- nothing reads it yet
+    assert.truthy(#otel.options() > 40)
+  end)
+
   it("rejects settings the core cannot use, naming them", function()
     local function fails(settings, pattern)
       local ok, err = pcall(otel.configure, settings)

@@ -179,6 +179,19 @@ class OtelCoreTest < Minitest::Test
     assert_match(/unprintable/, got["status"]["message"])
   end
 
+  def test_options_are_the_core_table
+    opts = OtelCore.options.to_h { |o| [o[:name], o] }
+    assert_operator opts.size, :>, 40
+    assert_equal :duration, opts["OTEL_BSP_SCHEDULE_DELAY"][:type]
+    assert_equal "5000", opts["OTEL_BSP_SCHEDULE_DELAY"][:default]
+    assert_equal %w[otlp console none], opts["OTEL_TRACES_EXPORTER"][:choices]
+    assert_nil opts["OTEL_SERVICE_NAME"][:default]
+    assert opts.values.all? { |o| o[:description] && !o[:description].empty? }
+    config = OtelCore::Config.new
+    assert config.respond_to?(:bsp_schedule_delay=)
+    refute config.respond_to?(:no_such_setting=)
+  end
+
   def test_bad_settings_and_carriers_raise
     e = assert_raises(TypeError) { OtelCore.configure { |c| c.service_name = {} } }
     assert_match(/OTEL_SERVICE_NAME must be a String/, e.message)
@@ -187,7 +200,9 @@ class OtelCoreTest < Minitest::Test
     e = assert_raises(ArgumentError) { OtelCore.configure { |c| c.bsp_max_queue_size = -5 } }
     assert_match(/OTEL_BSP_MAX_QUEUE_SIZE/, e.message)
     assert_raises(ArgumentError) { OtelCore.configure { |c| c.service_name = "a\0b" } }
-    assert_raises(ArgumentError) { OtelCore.configure { |c| c.no_such_setting = 1 } }
+    e = assert_raises(ArgumentError) { OtelCore.configure { |c| c.no_such_setting = 1 } }
+    assert_match(/OTEL_NO_SUCH_SETTING is not an OTEL_\* option/, e.message)
+    assert_raises(ArgumentError) { OtelCore.configure { |c| c.blrp_schedule_delay = 1 } } # nothing reads it yet
     @tracer.in_span("current") do
       assert_raises(TypeError) { OtelCore.inject("x") }
       assert_raises(TypeError) { OtelCore.inject(nil) }

@@ -39,7 +39,9 @@ from .propagators import extract, inject
 from . import metrics
 from .metrics import MeterProvider, get_meter
 from .logs import LoggerProvider, LoggingHandler
+from ._options import Option, options
 
 __all__ = ["configure", "get_tracer", "TracerProvider", "Tracer", "Span", "inject",
            "extract", "get_current_span", "c_current_span", "c_attached", "use_span", "stats", "force_flush",
-           "shutdown", "OtelError", "MeterProvider", "get_meter", "LoggerProvider", "LoggingHandler"]
+           "shutdown", "OtelError", "MeterProvider", "get_meter", "LoggerProvider", "LoggingHandler",
+           "options", "Option"]

@@ -2,9 +2,48 @@
 provider and propagators.from_env are made from), and the keywords
 configure() was last given, which the meter provider get_meter() makes on
 first use takes too."""
+import collections
+import difflib
+
 from ._core import _b, _check, ffi, lib
 
 _configured = {}
+
+
+Option = collections.namedtuple("Option", "name type default choices description")
+# the core's otel_option_type values, by name
+_OPTION_TYPES = ("string", "bool", "int", "double", "enum", "list", "duration", "key_values")
+
+
+def _str_or_none(p):
+    return ffi.string(p).decode() if p != ffi.NULL else None
+
+
+def options():
+    """Every OTEL_* option the core honours, from its option table
+    (otel_option_next): a list of Option(name, type, default, choices,
+    description); `type` is one of "string", "bool", "int", "double",
+    "enum", "list", "duration" (ms), "key_values"; `default` and `choices`
+    may be None. These are the names configure() and the providers accept
+    as keywords (lower case without OTEL_, or the name itself)."""
+    out, i = [], lib.otel_option_next(ffi.NULL)
+    while i != ffi.NULL:
+        t = lib.otel_option_info_type(i)
+        choices = _str_or_none(lib.otel_option_info_choices(i))
+        out.append(Option(_str_or_none(lib.otel_option_info_name(i)),
+                          _OPTION_TYPES[t] if 0 <= t < len(_OPTION_TYPES) else "string",
+                          _str_or_none(lib.otel_option_info_default(i)),
+                          tuple(choices.split(",")) if choices else None,
+                          _str_or_none(lib.otel_option_info_description(i))))
+        i = lib.otel_option_next(i)
+    return out
+
+
+def _unknown_option(key, name):
+    near = difflib.get_close_matches(name, [o.name for o in options()], n=1)
+    hint = " (did you mean %r?)" % (near[0][5:].lower(),) if near else ""
+    return TypeError("unknown option %r (%s is not an OTEL_* setting this SDK reads)%s"
+                     % (key, name, hint))
 
 
 def _remember(settings):
@@ -37,8 +76,7 @@ def _new_options(settings):
             nb, vb = _b(name), _b(str(value).lower() if isinstance(value, bool) else str(value))
             st = lib.otel_options_set_n(o, nb, len(nb), vb, len(vb))
             if st == lib.OTEL_ERR_NOT_FOUND:  # as Python treats an unknown keyword
-                raise TypeError("unknown option %r (%s is not an OTEL_* setting this SDK reads)"
-                                % (key, name))
+                raise _unknown_option(key, name)
             _check(st, "option %s" % name)
     except BaseException:
         lib.otel_options_free(o)

@@ -214,6 +214,10 @@ module OtelCore
       return super unless name.to_s.end_with?("=") && args.size == 1
 
       key = "OTEL_#{name.to_s.chomp('=').upcase}"
+      # only the names the core honours (its option table), at once
+      raise ArgumentError, "unknown setting #{name} (#{key} is not an OTEL_* option this SDK reads)" if
+        N.option_type(key).negative?
+
       value = args.first
       return @settings.delete(key) if value.nil? # unset: the environment applies
 
@@ -226,7 +230,7 @@ module OtelCore
     end
 
     def respond_to_missing?(name, include_private = false)
-      name.to_s.end_with?("=") || super
+      (name.to_s.end_with?("=") && !N.option_type("OTEL_#{name.to_s.chomp('=').upcase}").negative?) || super
     end
 
     def to_options
@@ -236,6 +240,20 @@ module OtelCore
       end
       opts
     end
+  end
+
+  OPTION_TYPES = %i[string bool int double enum list duration key_values].freeze
+
+  # Every OTEL_* option the core honours (its option table): an Array of
+  # Hashes {name:, type:, default:, choices:, description:}; type is one of
+  # OPTION_TYPES (duration: ms); default and choices (an Array) may be nil.
+  # The Config setters are these names without OTEL_, in lower case.
+  def self.options
+    (0..).lazy.map { |i| N.option_name(i) }.take_while(&:itself).map do |name|
+      choices = N.option_choices(name)
+      { name: name, type: OPTION_TYPES[N.option_type(name)] || :string, default: N.option_default(name),
+        choices: choices&.split(","), description: N.option_description(name) }
+    end.to_a
   end
 
   # A new process-wide tracer provider.

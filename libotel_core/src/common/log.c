@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "common/clock.h"
-#include "common/config.h"
 #include "common/fork.h"
 #include "common/log.h"
 #include "common/redact.h"
@@ -92,7 +91,7 @@ __attribute__((constructor)) static void log_init(void) {
 
 /* ---- level --------------------------------------------------------------- */
 
-static int parse_level(const char *v, int def) {
+int otel__log_parse_level(const char *v, int def) {
     static const char *const names[] = {"debug", "info", "warn", "error", "none", NULL};
     if (!v) return def;
     for (int i = 0; names[i]; i++)
@@ -104,16 +103,10 @@ static int parse_level(const char *v, int def) {
 int otel__log_enabled(int level) {
     int m = atomic_load_explicit(&min_level, memory_order_relaxed);
     if (m < 0) {
-        m = parse_level(otel__opt_str(NULL, "OTEL_LOG_LEVEL"), OTEL_LOG_INFO);
+        m = otel__log_parse_level(getenv("OTEL_LOG_LEVEL"), OTEL_LOG_INFO);
         atomic_store(&min_level, m);
     }
     return level >= m && level < OTEL_LOG_NONE;
-}
-
-void otel__log_configure(const otel_options *o) {
-    /* only a value set in code: the environment's is read on first use */
-    const char *v = o ? otel__opt_str(o, "OTEL_LOG_LEVEL") : NULL;
-    if (v && v != getenv("OTEL_LOG_LEVEL")) otel_set_log_level(parse_level(v, OTEL_LOG_INFO));
 }
 
 OTEL_API void otel_set_log_level(int level) {

@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 #include "common/error.h"
-#include "otel/options.h"
 
 /* Per call site: at most `OTEL__LOG_BURST` messages, then one per
  * `OTEL__LOG_INTERVAL_NS`, with a count of those suppressed. */
@@ -22,9 +21,10 @@ typedef struct otel__log_site {
 
 void otel__log_at(otel__log_site *site, int level, const char *fmt, ...) OTEL__PRINTF(3, 4);
 int otel__log_enabled(int level);
-/* Applies OTEL_LOG_LEVEL when `o` sets it in code (the environment's value is
- * read on first use); a provider calls this as it is built. NULL is fine. */
-void otel__log_configure(const otel_options *o);
+/* The OTEL_LOG_LEVEL value `v` as an otel_log_level; NULL or unknown: `def`.
+ * (The environment's value is read on first use; sdk/pipeline.c applies a
+ * value set in code.) */
+int otel__log_parse_level(const char *v, int def);
 /* Messages dropped because the queue was full, since the process (or the
  * forked child) started. */
 uint64_t otel__log_dropped(void);

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/config.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/resource.h"
@@ -92,8 +91,9 @@ static const char *exe_name(void) {
                : "unknown";
 }
 
-/* The default resource under given options (code values win over env). */
-otel_status otel__resource_default_opts(otel_resource **out, const otel_options *opts) {
+otel_status otel__resource_default_from(otel_resource **out, const char *attrs,
+                                        const char *service_name, int *malformed) {
+    *malformed = 0;
     otel_resource *r = resource_alloc();
     if (!r) return otel__fail(OTEL_ERR_NO_MEMORY, "otel_resource_default: out of memory");
     otel_attr sdk[] = {
@@ -104,7 +104,7 @@ otel_status otel__resource_default_opts(otel_resource **out, const otel_options 
     };
     otel__attrs_set_many(&r->attrs, &r->arena, sdk, 3, NULL, NULL);
 
-    const char *env = otel__opt_str(opts, "OTEL_RESOURCE_ATTRIBUTES");
+    const char *env = attrs;
     if (env) {
         otel__arena tmp;
         otel__arena_init(&tmp, NULL, 0);
@@ -113,15 +113,11 @@ otel_status otel__resource_default_opts(otel_resource **out, const otel_options 
         otel_status st = otel__resource_parse_env(env, strlen(env), &items, &n, &tmp);
         if (st == OTEL_OK)
             otel__attrs_set_many(&r->attrs, &r->arena, items, n, NULL, NULL);
-        else {
-            OTEL_LOG_W("OTEL_RESOURCE_ATTRIBUTES is malformed; the whole variable is ignored");
-            otel__options_reject(opts, "OTEL_RESOURCE_ATTRIBUTES",
-                                 "OTEL_RESOURCE_ATTRIBUTES: malformed (key=value,key=value, "
-                                 "values percent-encoded)");
-        }
+        else
+            *malformed = 1;
         otel__arena_free(&tmp);
     }
-    const char *svc = otel__opt_str(opts, "OTEL_SERVICE_NAME");
+    const char *svc = service_name;
     if (svc) {
         otel_attr a = {"service.name", 12, OTEL_VALUE_STRING, 0, 0, 0, svc, strlen(svc)};
         otel__attrs_set(&r->attrs, &r->arena, &a, NULL, NULL);
@@ -136,11 +132,6 @@ otel_status otel__resource_default_opts(otel_resource **out, const otel_options 
     }
     *out = r;
     return OTEL_OK;
-}
-
-OTEL_API otel_status otel_resource_default(otel_resource **out) {
-    if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_resource_default: out is NULL");
-    return otel__resource_default_opts(out, NULL);
 }
 
 OTEL_API otel_status otel_resource_merge(otel_resource **out, const otel_resource *old,

@@ -6,7 +6,6 @@
 
 #include "common/arena.h"
 #include "common/attrs.h"
-#include "otel/options.h"
 #include "otel/resource.h"
 
 struct otel_resource {
@@ -23,7 +22,11 @@ struct otel_resource {
 otel_status otel__resource_parse_env(const char *s, size_t len, otel_attr **out, size_t *n,
                                      otel__arena *a);
 
-/* The default resource with `opts` values over the environment. */
-otel_status otel__resource_default_opts(otel_resource **out, const otel_options *opts);
+/* The default resource: the SDK's attributes, then `attrs`
+ * (OTEL_RESOURCE_ATTRIBUTES syntax; NULL: none), then `service_name` (NULL:
+ * unknown_service:<executable>). A malformed `attrs` is ignored whole and
+ * sets *malformed (the caller warns: it knows where the value came from). */
+otel_status otel__resource_default_from(otel_resource **out, const char *attrs,
+                                        const char *service_name, int *malformed);
 
 #endif

@@ -8,14 +8,12 @@
 #include <string.h>
 
 #include "common/clock.h"
-#include "common/config.h"
+#include "sdk/options.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "export/exporter.h"
 #include "export/worker.h"
 #include "trace/internal.h"
-
-int otel__exporter_claim(otel_exporter *e);
 
 typedef struct cell {
     _Atomic size_t seq;

@@ -52,6 +52,9 @@ typedef struct otel__export_outcome {
     size_t rejected; /* ok: spans the receiver rejected all the same */
 } otel__export_outcome;
 
+/* Marks `e` as owned by a processor; 0 if another processor owns it. */
+int otel__exporter_claim(otel_exporter *e);
+
 /* Makes an exporter with one reference. */
 otel_status otel__exporter_new(otel_exporter **out, const otel__exporter_vtable *vt, void *impl);
 

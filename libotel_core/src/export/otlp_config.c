@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/config.h"
+#include "sdk/options.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/redact.h"

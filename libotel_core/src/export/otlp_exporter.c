@@ -6,14 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/config.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "export/exporter.h"
 #include "export/otlp_encode.h"
-#include "export/otlp_exporter.h"
 #include "export/otlp_sender.h"
 #include "otel/otlp.h"
+#include "sdk/options.h"
 
 typedef struct otlp_exporter {
     otel__otlp_sender *sender;
@@ -138,8 +137,3 @@ OTEL_API otel_status otel_exporter_otlp_new(otel_exporter **out, const otel_opti
     return OTEL_OK;
 }
 
-otel_status otel__otlp_exporter_from_env(otel_exporter **out, const otel_options *opts) {
-    const char *path = otel__opt_str(opts, "OTEL_CORE_EXPORTER_FILE_PATH");
-    if (path) return otel_exporter_file_new(out, path);
-    return otel_exporter_otlp_new(out, opts);
-}

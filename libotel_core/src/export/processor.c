@@ -4,7 +4,6 @@
 #include <stdlib.h>
 
 #include "common/clock.h"
-#include "common/config.h"
 #include "common/error.h"
 #include "common/forklock.h"
 #include "common/log.h"
@@ -223,27 +222,3 @@ OTEL_API otel_status otel_processor_set_free_fn(otel_processor *p, otel_user_dat
     return OTEL_OK;
 }
 
-/* ---- from the environment ---- */
-
-#include "export/otlp_exporter.h"
-
-otel_status otel__default_processor(otel_processor **out, const otel_options *opts) {
-    static const char *const names[] = {"otlp", "console", "none", NULL};
-    int which = otel__opt_enum(opts, "OTEL_TRACES_EXPORTER", names, 0);
-    *out = NULL;
-    otel_exporter *e = NULL;
-    otel_status st = OTEL_OK;
-    if (which == 2) return OTEL_OK;
-    if (which == 1) {
-        st = otel_exporter_console_new(&e, -1);
-        if (st == OTEL_OK) st = otel_processor_simple_new(out, e);
-    } else {
-        st = otel__otlp_exporter_from_env(&e, opts);
-        if (st == OTEL_OK) st = otel_processor_batch_new(out, e, opts);
-    }
-    otel_exporter_release(e);
-    /* strict options that failed: the provider reports it, no warning */
-    if (st != OTEL_OK && !otel__options_failed(opts))
-        OTEL_LOG_W("no span exporter: %s", otel_last_error());
-    return st;
-}

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/config.h"
+#include "sdk/options.h"
 #include "common/error.h"
 #include "common/fdio.h"
 #include "common/forklock.h"

@@ -148,4 +148,9 @@ otel_status otel__logs_encode_json(const otel_log_record *const *r, size_t n, st
 /* One human-readable line per record. */
 void otel__logs_print(FILE *f, const otel_log_record *const *r, size_t n);
 
+/* batch.c: points a batch processor's counts at its provider's stats. */
+void otel__log_batch_attach(otel_log_processor *p, otel__stats *st);
+/* provider.c: drops a record's reference to its provider. */
+void otel__logger_provider_unref(otel_logger_provider *lp);
+
 #endif

@@ -4,7 +4,7 @@
  * partial success and returns the outcome for the processor to count. */
 #include <stdlib.h>
 
-#include "common/config.h"
+#include "sdk/options.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "export/otlp_buf.h"

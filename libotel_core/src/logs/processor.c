@@ -153,7 +153,6 @@ OTEL_API otel_status otel_log_processor_custom_new(otel_log_processor **out, ote
 
 /* ---- attach ---- */
 
-void otel__log_batch_attach(otel_log_processor *p, otel__stats *st);
 
 void otel__log_processor_attach(otel_log_processor *p, otel__stats *st) {
     atomic_store(&p->stats, st);

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "common/clock.h"
-#include "common/config.h"
+#include "sdk/options.h"
+#include "sdk/pipeline.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/resource.h"
@@ -59,24 +60,12 @@ static otel_status provider_new(otel_logger_provider **out, const otel_options *
         return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_logger_provider_new_with: processors is NULL");
     otel_logger_provider *lp = provider_alloc();
     if (!lp) return otel__fail(OTEL_ERR_NO_MEMORY, "otel_logger_provider_new: out of memory");
-    otel__log_configure(opts);
+    otel__sdk_log_level(opts);
     lp->disabled = otel__opt_bool(opts, "OTEL_SDK_DISABLED", 0);
-    otel_resource *base = NULL;
-    otel_status st = otel__resource_default_opts(&base, opts);
+    otel_status st = otel__sdk_resource(&lp->resource, opts);
     if (st != OTEL_OK) {
         provider_free(lp);
         return st;
-    }
-    otel_resource *user = otel__options_resource(opts);
-    if (user) {
-        st = otel_resource_merge(&lp->resource, base, user);
-        otel_resource_release(base);
-        if (st != OTEL_OK) {
-            provider_free(lp);
-            return st;
-        }
-    } else {
-        lp->resource = base;
     }
     int64_t gc = otel__opt_int(opts, "OTEL_ATTRIBUTE_COUNT_LIMIT", 128, 0, UINT32_MAX);
     int64_t gl = otel__opt_int(opts, "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", UINT32_MAX, 0, UINT32_MAX);

@@ -156,7 +156,6 @@ void otel__log_record_retain(otel_log_record *r) {
     atomic_fetch_add_explicit(&r->refs, 1, memory_order_relaxed);
 }
 
-void otel__logger_provider_unref(otel_logger_provider *lp);
 
 void otel__log_record_release(otel_log_record *r) {
     if (atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) != 1) return;

@@ -359,8 +359,4 @@ int otel__metrics_reclaimable(const otel_instrument *inst);
  * retired ones no thread can reach (under the collection lock). */
 void otel__metrics_reclaim(otel_meter_provider *mp);
 
-/* otlp_reader.c: the periodic reader the environment asks for (NULL for
- * `none`). */
-otel_status otel__metric_reader_from_env(otel_metric_reader **out, const otel_options *opts);
-
 #endif

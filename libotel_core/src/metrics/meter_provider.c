@@ -5,16 +5,17 @@
 #include <string.h>
 
 #include "common/clock.h"
-#include "common/config.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/resource.h"
 #include "common/stats.h"
 #include "metrics/internal.h"
+#include "sdk/options.h"
+#include "sdk/pipeline.h"
 
 OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const otel_options *opts) {
     if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "meter_provider_new: NULL out");
-    otel__log_configure(opts);
+    otel__sdk_log_level(opts);
     otel_meter_provider *mp = calloc(1, sizeof *mp);
     if (!mp) return otel__fail(OTEL_ERR_NO_MEMORY, "meter_provider_new: out of memory");
     atomic_init(&mp->refs, 1);
@@ -29,20 +30,7 @@ OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const ot
         otel__opt_enum(opts, "OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION", aggs, 0) == 1;
     static const char *const filters[] = {"always_off", "always_on", "trace_based", NULL};
     mp->exemplar_filter = otel__opt_enum(opts, "OTEL_METRICS_EXEMPLAR_FILTER", filters, 2);
-    otel_resource *base = NULL;
-    otel_status st = otel__resource_default_opts(&base, opts);
-    if (st != OTEL_OK) {
-        otel__stats_destroy(&mp->stats);
-        free(mp);
-        return st;
-    }
-    otel_resource *user = otel__options_resource(opts);
-    if (user) {
-        st = otel_resource_merge(&mp->resource, base, user);
-        otel_resource_release(base);
-    } else {
-        mp->resource = base;
-    }
+    otel_status st = otel__sdk_resource(&mp->resource, opts);
     if (st != OTEL_OK) {
         otel__stats_destroy(&mp->stats);
         free(mp);
@@ -51,7 +39,7 @@ OTEL_API otel_status otel_meter_provider_new(otel_meter_provider **out, const ot
     otel__metrics_fork_track(mp);
     /* the environment's reader, unless the exporter is `none` */
     otel_metric_reader *r = NULL;
-    if (!mp->disabled && otel__metric_reader_from_env(&r, opts) == OTEL_OK && r) {
+    if (!mp->disabled && otel__sdk_metric_reader(&r, opts) == OTEL_OK && r) {
         otel_meter_provider_add_reader(mp, r);
         otel_metric_reader_release(r);
         mp->readers_from_env = 1; /* until a reader is added in code (add_reader) */

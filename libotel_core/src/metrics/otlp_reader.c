@@ -11,7 +11,6 @@
 #include "common/arena.h"
 #include "common/attrs.h"
 #include "common/clock.h"
-#include "common/config.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/resource.h"
@@ -537,12 +536,3 @@ void otel__metrics_print(FILE *f, const otel_metrics_data *d) {
     fflush(f);
 }
 
-/* The reader OTEL_METRICS_EXPORTER names: otlp (default) or none. */
-otel_status otel__metric_reader_from_env(otel_metric_reader **out, const otel_options *opts) {
-    static const char *const names[] = {"otlp", "none", "console", NULL};
-    int which = otel__opt_enum(opts, "OTEL_METRICS_EXPORTER", names, 0);
-    *out = NULL;
-    if (which == 1) return OTEL_OK;
-    if (which == 2) return otel_metric_reader_console_new(out, opts);
-    return otel_metric_reader_otlp_new(out, opts);
-}

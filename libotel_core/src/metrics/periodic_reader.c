@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "common/clock.h"
-#include "common/config.h"
+#include "sdk/options.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "export/otlp_buf.h"

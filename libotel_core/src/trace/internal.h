@@ -232,7 +232,6 @@ int otel__sampler_decide(otel_sampler *s, otel_context *parent, const otel_span 
                          const otel_attr *attrs, size_t n_attrs, const otel_link *links,
                          size_t n_links, otel_sampling_result *result);
 /* Builds the sampler named by OTEL_TRACES_SAMPLER / _ARG. */
-otel_sampler *otel__sampler_from_env(const otel_options *opts);
 
 /* ---- context ---- */
 /* The span of the current context without taking a reference. */

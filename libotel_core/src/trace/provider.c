@@ -4,14 +4,11 @@
 #include <string.h>
 
 #include "common/clock.h"
-#include "common/config.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "common/resource.h"
-#include "export/exporter.h"
+#include "sdk/options.h"
+#include "sdk/pipeline.h"
 #include "trace/internal.h"
-
-otel_status otel__default_processor(otel_processor **out, const otel_options *opts);
 
 /* ---- memory references with per-thread credit ----
  * Every recording span keeps its provider's memory alive. A plain shared
@@ -121,49 +118,28 @@ OTEL_API otel_status otel_tracer_provider_new(otel_tracer_provider **out,
     if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_tracer_provider_new: out is NULL");
     otel_tracer_provider *tp = provider_alloc();
     if (!tp) return otel__fail(OTEL_ERR_NO_MEMORY, "otel_tracer_provider_new: out of memory");
-    otel__log_configure(opts); /* before anything below logs */
+    otel__sdk_log_level(opts); /* before anything below logs */
     tp->disabled = otel__opt_bool(opts, "OTEL_SDK_DISABLED", 0);
-    otel_resource *base = NULL;
-    otel_status st = otel__resource_default_opts(&base, opts);
+    otel_status st = otel__sdk_resource(&tp->resource, opts);
     if (st != OTEL_OK) {
         provider_free(tp);
         return st;
     }
-    otel_resource *user = otel__options_resource(opts);
-    if (user) {
-        st = otel_resource_merge(&tp->resource, base, user);
-        otel_resource_release(base);
-        if (st != OTEL_OK) {
-            provider_free(tp);
-            return st;
-        }
-    } else {
-        tp->resource = base;
-    }
-    otel_sampler *s = otel__options_sampler(opts);
-    tp->sampler = s ? otel_sampler_retain(s) : otel__sampler_from_env(opts);
+    tp->sampler = otel__sdk_sampler(opts);
     otel__span_limits_from(&tp->limits, opts);
     tp->id_fn = otel__options_id_generator(opts, &tp->id_random, &tp->id_data);
     tp->shutdown_timeout_ms =
         (uint32_t)otel__opt_int(opts, "OTEL_BSP_EXPORT_TIMEOUT", 30000, 0, 30000);
     if (!tp->shutdown_timeout_ms) tp->shutdown_timeout_ms = 30000;
 
-    otel_processor *const *procs;
-    size_t n = otel__options_processors(opts, &procs);
+    otel_processor *procs[OTEL__MAX_PROCESSORS];
+    size_t n = otel__sdk_span_processors(procs, OTEL__MAX_PROCESSORS, opts, tp->disabled);
     for (size_t i = 0; i < n; i++) {
-        if (atomic_exchange(&procs[i]->attached, 1)) {
+        if (atomic_exchange(&procs[i]->attached, 1))
             OTEL_LOG_W("a span processor can serve one provider only; it is skipped here");
-            continue;
-        }
-        add_processor(tp, procs[i]);
-    }
-    if (n == 0 && !tp->disabled) {
-        otel_processor *p = NULL;
-        if (otel__default_processor(&p, opts) == OTEL_OK && p) {
-            atomic_store(&p->attached, 1);
-            add_processor(tp, p);
-            otel_processor_release(p);
-        }
+        else
+            add_processor(tp, procs[i]);
+        otel_processor_release(procs[i]);
     }
     st = otel__options_verdict(opts, "otel_tracer_provider_new");
     if (st != OTEL_OK) {

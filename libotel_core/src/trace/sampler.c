@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/config.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "trace/internal.h"
@@ -158,24 +157,3 @@ OTEL_API int otel_sampler_should_sample(otel_sampler *s, otel_context *parent,
     return d;
 }
 
-otel_sampler *otel__sampler_from_env(const otel_options *opts) {
-    static const char *const names[] = {
-        "always_on", "always_off", "traceidratio", "parentbased_always_on",
-        "parentbased_always_off", "parentbased_traceidratio", NULL};
-    int which = otel__opt_enum(opts, "OTEL_TRACES_SAMPLER", names, 3);
-    double ratio = 1.0;
-    if (which == 2 || which == 5)
-        ratio = otel__opt_double(opts, "OTEL_TRACES_SAMPLER_ARG", 1.0, 0.0, 1.0);
-    otel_sampler *base = NULL;
-    switch (which) {
-    case 0: case 3: base = otel_sampler_always_on(); break;
-    case 1: case 4: base = otel_sampler_always_off(); break;
-    default:
-        if (otel_sampler_traceidratio_new(&base, ratio) != OTEL_OK) base = NULL;
-    }
-    if (which < 3 || !base) return base;
-    otel_sampler *pb = NULL;
-    otel_sampler_parentbased_new(&pb, base, NULL, NULL, NULL, NULL);
-    otel_sampler_release(base);
-    return pb;
-}

@@ -28,6 +28,7 @@ pub use context::{CAttachGuard, CContext};
 pub use error::{Error, Result, Status};
 pub use log::{callback_panics, clear_log_handler, set_log_handler, set_log_level, Level};
 pub use metrics::{ManualReader, MeterProvider, MeterProviderBuilder};
+pub use options::{options, OptionInfo};
 pub use trace::export::{Exporter, InMemoryExporter, Processor, ProcessorSpan, SpanExporter, SpanProcessor};
 pub use trace::provider::{SpanKind, Stats, Tracer, TracerProvider, TracerProviderBuilder};
 pub use trace::sampler::{Sampler, ShouldSample};

@@ -1,4 +1,5 @@
-/* The options handle and the specification's environment parsing rules. */
+/* The options handle (otel_options_*) and the typed readers every module
+ * uses: code over environment, the specification's parsing rules. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -7,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/config.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/strutil.h"
+#include "sdk/option_table.h"
+#include "sdk/options.h"
 #include "otel/export.h"
 #include "otel/sampler.h"
 
@@ -35,18 +37,6 @@ struct otel_options {
     _Atomic int failed; /* strict: a value set in code was rejected */
     char bad[256];
 };
-
-static const char *const known_names[] = {
-#define OTEL__NAME(s) s,
-    OTEL_OPTION_NAMES(OTEL__NAME)
-#undef OTEL__NAME
-};
-
-int otel__option_known(const char *name, size_t len) {
-    for (size_t i = 0; i < sizeof known_names / sizeof *known_names; i++)
-        if (strlen(known_names[i]) == len && memcmp(known_names[i], name, len) == 0) return 1;
-    return 0;
-}
 
 OTEL_API otel_status otel_options_new(otel_options **out) {
     if (!out) return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_options_new: out is NULL");
@@ -78,7 +68,7 @@ OTEL_API otel_status otel_options_set_n(otel_options *o, const char *name, size_
                                         const char *value, size_t value_len) {
     if (!o || !name)
         return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "otel_options_set: NULL options or name");
-    if (!otel__option_known(name, name_len))
+    if (!otel__option_find(name, name_len))
         return otel__fail(OTEL_ERR_NOT_FOUND, "otel_options_set: unknown option '%.*s'",
                           (int)(name_len > 80 ? 80 : name_len), name);
     option_kv *kv = find_kv(o, name, name_len);
@@ -146,8 +136,8 @@ otel_status otel__options_verdict(const otel_options *o, const char *what) {
     return otel__fail(OTEL_ERR_INVALID_ARGUMENT, "%s: %s", what, o->bad);
 }
 
-const char *otel__opt_str(const otel_options *o, const char *name) {
-    if (!name) return NULL;
+/* The effective value of any name (code, else environment; empty is unset). */
+static const char *lookup(const otel_options *o, const char *name) {
     if (o) {
         option_kv *kv = find_kv(o, name, strlen(name));
         if (kv) return kv->value[0] ? kv->value : NULL;
@@ -156,8 +146,20 @@ const char *otel__opt_str(const otel_options *o, const char *name) {
     return v && v[0] ? v : NULL;
 }
 
+const char *otel__opt_str(const otel_options *o, const char *name) {
+    if (!name) return NULL;
+    if (!otel__option_find(name, strlen(name))) {
+        OTEL_LOG_E("internal: option %.80s is read but not in the option table", name);
+#ifdef OTEL_UNITTEST
+        abort(); /* the tests reach every read: an unlisted name fails them */
+#endif
+        return NULL;
+    }
+    return lookup(o, name);
+}
+
 OTEL_API const char *otel_options_get(const otel_options *o, const char *name) {
-    return otel__opt_str(o, name);
+    return name ? lookup(o, name) : NULL;
 }
 
 int otel__opt_bool(const otel_options *o, const char *name, int def) {
