@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The layering of libotel_core/src (docs/adr/0006-configuration.md):
+"""The layering of libotel_core/src (docs/adr/0007-configuration.md):
 
 1. common/ includes no header of another src/ folder (trace/, export/,
    metrics/, propagation/, sdk/, ...): it holds leaf utilities only.
