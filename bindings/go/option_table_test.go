@@ -29,13 +29,13 @@ func TestOptionsAreTheCoreTable(t *testing.T) {
 	if o := by["OTEL_SERVICE_NAME"]; o.Default != "" || o.Choices != nil {
 		t.Fatalf("OTEL_SERVICE_NAME: %+v", o)
 	}
-	if _, ok := by["OTEL_BLRP_SCHEDULE_DELAY"]; ok {
-		t.Fatal("OTEL_BLRP_SCHEDULE_DELAY is listed, but nothing reads it")
+	if _, ok := by["OTEL_EXPORTER_PROMETHEUS_PORT"]; ok {
+		t.Fatal("OTEL_EXPORTER_PROMETHEUS_PORT is listed, but nothing reads it")
 	}
 	// a name outside the table is refused by the provider's constructor
 	_, err := otelcore.NewTracerProviderChecked(otelcore.WithoutCGlobal(),
-		otelcore.WithSetting("OTEL_BLRP_SCHEDULE_DELAY", "5"))
+		otelcore.WithSetting("OTEL_EXPORTER_PROMETHEUS_PORT", "5"))
 	if !errors.Is(err, otelcore.StatusNotFound) {
-		t.Fatalf("OTEL_BLRP_SCHEDULE_DELAY: %v", err)
+		t.Fatalf("OTEL_EXPORTER_PROMETHEUS_PORT: %v", err)
 	}
 }

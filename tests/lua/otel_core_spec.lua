@@ -247,7 +247,7 @@ describe("otel_core for Lua", function()
     assert.are.equal("5000", by.OTEL_BSP_SCHEDULE_DELAY.default)
     assert.are.same({ "otlp", "console", "none" }, by.OTEL_TRACES_EXPORTER.choices)
     assert.is_nil(by.OTEL_SERVICE_NAME.default)
-    assert.is_nil(by.OTEL_BLRP_SCHEDULE_DELAY) -- nothing reads it yet
+    assert.is_nil(by.OTEL_EXPORTER_PROMETHEUS_PORT) -- nothing reads it yet
     assert.truthy(#otel.options() > 40)
   end)
 

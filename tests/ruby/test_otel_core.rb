@@ -202,7 +202,7 @@ class OtelCoreTest < Minitest::Test
     assert_raises(ArgumentError) { OtelCore.configure { |c| c.service_name = "a\0b" } }
     e = assert_raises(ArgumentError) { OtelCore.configure { |c| c.no_such_setting = 1 } }
     assert_match(/OTEL_NO_SUCH_SETTING is not an OTEL_\* option/, e.message)
-    assert_raises(ArgumentError) { OtelCore.configure { |c| c.blrp_schedule_delay = 1 } } # nothing reads it yet
+    assert_raises(ArgumentError) { OtelCore.configure { |c| c.exporter_prometheus_port = 9464 } } # nothing reads it yet
     @tracer.in_span("current") do
       assert_raises(TypeError) { OtelCore.inject("x") }
       assert_raises(TypeError) { OtelCore.inject(nil) }

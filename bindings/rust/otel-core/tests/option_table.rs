@@ -11,9 +11,9 @@ fn options_are_the_core_table() {
     assert_eq!((delay.kind, delay.default.as_deref()), ("duration", Some("5000")));
     assert_eq!(by["OTEL_TRACES_EXPORTER"].choices.as_deref(), Some(&["otlp".to_owned(), "console".into(), "none".into()][..]));
     assert_eq!(by["OTEL_SERVICE_NAME"].default, None);
-    assert!(!by.contains_key("OTEL_BLRP_SCHEDULE_DELAY"), "nothing reads the logs names yet");
+    assert!(!by.contains_key("OTEL_EXPORTER_PROMETHEUS_PORT"), "nothing reads the Prometheus names yet");
     let err = otel_core::TracerProvider::builder()
-        .with_option("OTEL_BLRP_SCHEDULE_DELAY", "5")
+        .with_option("OTEL_EXPORTER_PROMETHEUS_PORT", "5")
         .build()
         .err()
         .expect("a name outside the table is refused");
