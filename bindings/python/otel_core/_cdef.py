@@ -33,13 +33,15 @@ def generate(include_dir):
     umbrella = include_dir / "otel" / "otel.h"
     if not umbrella.exists():
         raise FileNotFoundError("otel_core: no public headers at %s" % umbrella)
-    with tempfile.TemporaryDirectory(prefix="otel-cdef-") as stubs:
+    # the libc headers the public ones include, as empty files: cffi needs
+    # only the project's declarations (it knows size_t, uint64_t, ...)
+    with tempfile.TemporaryDirectory(prefix="otel-cdef-") as empty_libc:
         for name in _LIBC_HEADERS:
-            pathlib.Path(stubs, name).write_text("")
+            pathlib.Path(empty_libc, name).write_text("")
         # -undef: no __GNUC__, so no __attribute__ in the output; -dD keeps
         # the #defines (the integer constants) in it; -P: no line markers
         cmd = _preprocessor() + ["-E", "-P", "-dD", "-undef", "-std=c11", "-nostdinc",
-                                 "-isystem", stubs, "-I", str(include_dir), str(umbrella)]
+                                 "-isystem", empty_libc, "-I", str(include_dir), str(umbrella)]
         r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError("otel_core: preprocessing %s failed (%s):\n%s"

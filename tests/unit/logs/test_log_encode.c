@@ -166,7 +166,7 @@ START_TEST(test_json_uses_the_specification_spellings) {
 END_TEST
 
 START_TEST(test_file_exporter_writes_one_request_per_line) {
-    char path[] = "/tmp/otel-logs-file-XXXXXX";
+    char path[] = "/tmp/otel-logs-file-XXXXXX"; /* mkstemp's template */
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
     close(fd);
