@@ -138,3 +138,23 @@ def test_no_module_is_a_monolith():
             if n > 800:
                 big[f] = n
     assert not big, big
+
+
+def test_the_package_works_without_opentelemetry_api():
+    """opentelemetry-api is optional (`pip install otel_core[api]`): with it
+    hidden, the package imports and its own API traces (make demo on a
+    fresh clone runs the binding before any test has installed the API)."""
+    code = (
+        "import sys\n"
+        "sys.modules['opentelemetry'] = None  # as if not installed\n"
+        "import otel_core\n"
+        "tp = otel_core.TracerProvider(exporter='memory', traces_sampler='always_on')\n"
+        "with tp.get_tracer('no-api').start_as_current_span('s') as span:\n"
+        "    span.set_attribute('k', 1)\n"
+        "    span.set_status('error', 'bad')\n"
+        "assert [s['name'] for s in tp.finished_spans()] == ['s'], tp.finished_spans()\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "ok"
